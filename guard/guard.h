@@ -1,0 +1,80 @@
+/*
+ * guard: the statement guard.  A pure, allocation-free MySQL-aware lexer and
+ * a deny-by-default verdict on its token stream (CONTRACT section 7.1).
+ *
+ * It depends on nothing: no libmysqlclient, no cJSON, no globals, no I/O.
+ * Everything saia-mcp sends to a database passes guard_check() first.
+ */
+#ifndef SAIA_GUARD_H
+#define SAIA_GUARD_H
+
+#include <stddef.h>
+
+/* Longest statement the guard reads; longer input is refused. */
+#define GUARD_MAX_SQL 65536
+
+enum guard_kind {
+	GUARD_K_NONE = 0,
+	GUARD_K_SELECT,		/* SELECT, WITH ... SELECT, (SELECT ...) */
+	GUARD_K_SHOW,
+	GUARD_K_DESCRIBE,	/* DESCRIBE / DESC table */
+	GUARD_K_EXPLAIN,	/* EXPLAIN SELECT / EXPLAIN table */
+};
+
+enum guard_reason {
+	GUARD_OK = 0,
+	GUARD_E_EMPTY,		/* nothing but blanks and comments */
+	GUARD_E_TOO_LONG,	/* over GUARD_MAX_SQL bytes */
+	GUARD_E_NUL,		/* a NUL byte */
+	GUARD_E_UTF8,		/* invalid UTF-8 */
+	GUARD_E_UNTERMINATED,	/* string, identifier or comment not closed */
+	GUARD_E_MULTI,		/* more than one statement */
+	GUARD_E_EXEC_COMMENT,	/* executable comment, optimizer hint with SET_VAR */
+	GUARD_E_STATEMENT,	/* not SELECT/SHOW/DESCRIBE/EXPLAIN */
+	GUARD_E_INTO,		/* INTO OUTFILE / DUMPFILE / @var */
+	GUARD_E_LOCKING,	/* FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE */
+	GUARD_E_ASSIGN,		/* := or a user variable assignment */
+	GUARD_E_FUNCTION,	/* a function that is not known to be read-only */
+	GUARD_E_SCHEMA,		/* another database, mysql, sys, performance_schema */
+	GUARD_E_SHOW,		/* a SHOW that reveals accounts, sessions, logs */
+	GUARD_E_EXPLAIN,	/* EXPLAIN ANALYZE, ANALYZE, EXPLAIN of a non-SELECT */
+	GUARD_E_MODE,		/* meaning depends on ANSI_QUOTES / NO_BACKSLASH_ESCAPES */
+	GUARD_E_SYNTAX,		/* something the lexer or verdict does not understand */
+	GUARD_REASON_COUNT
+};
+
+/* What the caller allows beyond the built-in rules.  Borrowed for the call. */
+struct guard_opts {
+	const char *schema;			/* the tenant's database; NULL: none may be named */
+	const char *const *functions;		/* tenant's allowed_functions, may be NULL */
+	size_t n_functions;
+};
+
+/* The verdict.  token holds (a prefix of) the deciding token's text, NUL-terminated. */
+struct guard_result {
+	enum guard_reason reason;
+	enum guard_kind kind;
+	size_t offset;		/* byte offset of the deciding token */
+	unsigned params;	/* number of ? placeholders outside strings and comments */
+	char token[48];
+};
+
+/*
+ * Check one statement of len bytes (sql need not be NUL-terminated).
+ * opts may be NULL (no schema may be named, no extra functions).
+ * Fills *res and returns 0 when the statement is allowed, -1 when refused.
+ */
+int guard_check(const char *sql, size_t len, const struct guard_opts *opts,
+    struct guard_result *res);
+
+/* A stable lower_snake code for a reason, e.g. "exec_comment". */
+const char *guard_reason_code(enum guard_reason reason);
+
+/*
+ * Write a message a model can act on into buf (always NUL-terminated), e.g.
+ * "executable comment /*! at offset 9".  No "refused:" prefix.
+ * Returns the length the full message has (like snprintf).
+ */
+size_t guard_explain(const struct guard_result *res, char *buf, size_t size);
+
+#endif
