@@ -72,9 +72,60 @@ const char *guard_reason_code(enum guard_reason reason);
 
 /*
  * Write a message a model can act on into buf (always NUL-terminated), e.g.
- * "executable comment /*! at offset 9".  No "refused:" prefix.
+ * "executable comment at offset 9".  No "refused:" prefix.
  * Returns the length the full message has (like snprintf).
  */
 size_t guard_explain(const struct guard_result *res, char *buf, size_t size);
+
+/*
+ * The lexer, public so that tests and the fuzzer can check the verdict
+ * against an independent scan.  guard_lex() reads one token of sql[off..len)
+ * by MySQL's lexical rules, allocation-free and without reading past len;
+ * at off >= len it returns GUARD_T_EOF.  It never fails: input it does not
+ * understand comes back as GUARD_T_ILLEGAL or GUARD_T_UNTERMINATED.
+ */
+enum guard_tok {
+	GUARD_T_EOF = 0,
+	GUARD_T_SPACE,		/* blanks: space \t \n \v \f \r */
+	GUARD_T_COMMENT,	/* # ..., -- ..., slash-star ... star-slash */
+	GUARD_T_HINT,		/* optimizer hint, slash-star-plus */
+	GUARD_T_EXEC_COMMENT,	/* slash-star-bang, slash-star-M-bang */
+	GUARD_T_ID,		/* bare word: identifier or keyword */
+	GUARD_T_QID,		/* `quoted identifier` */
+	GUARD_T_STRING,		/* '...', N'...', X'..', B'..' */
+	GUARD_T_DQSTRING,	/* "..." */
+	GUARD_T_NUMBER,		/* 12, 1.5, .5, 1e5, 0x1F, 0b101 */
+	GUARD_T_VAR,		/* @x, @'x', @`x` */
+	GUARD_T_SYSVAR,		/* @@x (a following .x is a separate token) */
+	GUARD_T_PARAM,		/* ? */
+	GUARD_T_LP,
+	GUARD_T_RP,
+	GUARD_T_COMMA,
+	GUARD_T_DOT,
+	GUARD_T_SEMI,
+	GUARD_T_ASSIGN,		/* := */
+	GUARD_T_OP,		/* any other operator */
+	GUARD_T_UNTERMINATED,	/* string, identifier or comment not closed */
+	GUARD_T_ILLEGAL		/* a byte that starts no token */
+};
+
+#define GUARD_TF_BACKSLASH	0x01	/* a quoted token holds a backslash */
+#define GUARD_TF_DQUOTE		0x02	/* a VAR written @"x" */
+
+struct guard_token {
+	enum guard_tok type;
+	size_t off;		/* first byte */
+	size_t len;		/* bytes; 0 only at EOF */
+	unsigned flags;		/* GUARD_TF_* */
+};
+
+/* Read the token at sql[off..len) into *tok; returns tok->len. */
+size_t guard_lex(const char *sql, size_t len, size_t off, struct guard_token *tok);
+
+/*
+ * The built-in allow-list of read-only functions, for documentation and
+ * tests: the i-th name (upper case), or NULL past the end.
+ */
+const char *guard_builtin_function(size_t i);
 
 #endif

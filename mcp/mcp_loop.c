@@ -1,1 +1,584 @@
-/* stub: being written */
+/*
+ * The session loop.  The calling thread reads lines and answers everything
+ * that is quick (initialize, ping, tools/list, errors, notifications) at
+ * once; tools/call requests go, in order, to one worker thread that owns
+ * the database session.  So ping is answered while a query runs, and
+ * notifications/cancelled can stop the running statement (tools_cancel()
+ * issues KILL QUERY on a side connection) and suppress its response.
+ *
+ * Ownership: the reader owns each parsed message until it returns; a
+ * queued job owns its copies of the id, name, arguments and progress
+ * token and is freed by whichever thread takes it off the queue.  Output
+ * lines are written whole under out_lock and flushed at once.
+ *
+ * Protocol errors (JSON-RPC error objects) are built only here, in
+ * send_error(); tool errors come from tools/ as text.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcp.h"
+#include "saia_config.h"
+#include "tool.h"
+#include "tool_buf.h"
+#include "xalloc.h"
+
+struct job {
+	struct job *next;
+	struct server *srv;
+	char *id;		/* raw JSON text */
+	char *key;		/* for matching notifications/cancelled */
+	char *name;
+	cJSON *args;		/* NULL when not given */
+	char *progress;		/* raw JSON text of the progress token, or NULL */
+	double last_progress;
+	struct tool_ctx ctx;
+};
+
+struct server {
+	struct tools *tools;
+	FILE *in, *out;
+	pthread_mutex_t out_lock;	/* one whole line at a time */
+	pthread_mutex_t q_lock;		/* head, tail, running, eof, cancelled flags */
+	pthread_cond_t q_cond;		/* work arrived, or the worker went idle */
+	struct job *head, *tail, *running;
+	bool eof;
+	volatile bool gone;		/* stdout is closed */
+	bool initialized;
+	bool structured;
+};
+
+/* ---- output ---- */
+
+#define OUT_LIT(srv, lit) out_write((srv), (lit), sizeof(lit) - 1)
+
+static void
+out_write(struct server *srv, const char *s, size_t n)
+{
+	if (srv->gone)
+		return;
+	if (fwrite(s, 1, n, srv->out) != n)
+		srv->gone = true;
+}
+
+static void
+out_end(struct server *srv)
+{
+	OUT_LIT(srv, "\n");
+	if (!srv->gone && fflush(srv->out) != 0)
+		srv->gone = true;
+}
+
+static void
+send_line(struct server *srv, const char *s, size_t n)
+{
+	pthread_mutex_lock(&srv->out_lock);
+	out_write(srv, s, n);
+	out_end(srv);
+	pthread_mutex_unlock(&srv->out_lock);
+}
+
+static void
+send_result(struct server *srv, const char *id, const char *result)
+{
+	struct tbuf b;
+
+	tbuf_init(&b, 0);
+	tbuf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
+	tbuf_puts(&b, id);
+	tbuf_puts(&b, ",\"result\":");
+	tbuf_puts(&b, result);
+	tbuf_putc(&b, '}');
+	send_line(srv, b.data, b.len);
+	tbuf_free(&b);
+}
+
+/* A JSON-RPC error; id NULL when it could not be read (then no "id" key). */
+static void
+send_error(struct server *srv, const char *id, int code, const char *message)
+{
+	struct tbuf b;
+
+	tbuf_init(&b, 0);
+	tbuf_puts(&b, "{\"jsonrpc\":\"2.0\",");
+	if (id != NULL) {
+		tbuf_puts(&b, "\"id\":");
+		tbuf_puts(&b, id);
+		tbuf_putc(&b, ',');
+	}
+	tbuf_printf(&b, "\"error\":{\"code\":%d,\"message\":", code);
+	tbuf_json_cstr(&b, message);
+	tbuf_puts(&b, "}}");
+	send_line(srv, b.data, b.len);
+	tbuf_free(&b);
+}
+
+/* Write s[0..n) escaped for a JSON string, in slices, under out_lock. */
+static void
+out_escaped(struct server *srv, const char *s, size_t n)
+{
+	struct tbuf b;
+	size_t off, step;
+
+	tbuf_init(&b, 0);
+	for (off = 0; off < n && !srv->gone; off += step) {
+		step = n - off < 65536 ? n - off : 65536;
+		tbuf_reset(&b);
+		tbuf_json_escape(&b, s + off, step);
+		out_write(srv, b.data, b.len);
+	}
+	tbuf_free(&b);
+}
+
+static void
+send_tool_reply(struct server *srv, const char *id, enum tool_status st,
+    const struct tool_reply *r)
+{
+	pthread_mutex_lock(&srv->out_lock);
+	OUT_LIT(srv, "{\"jsonrpc\":\"2.0\",\"id\":");
+	out_write(srv, id, strlen(id));
+	OUT_LIT(srv, ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"");
+	out_escaped(srv, r->out.data != NULL ? r->out.data : "", r->out.len);
+	if (st == TOOL_OK && srv->structured) {
+		OUT_LIT(srv, "\"}],\"structuredContent\":");
+		out_write(srv, r->out.data, r->out.len);
+		OUT_LIT(srv, "}}");
+	} else if (st == TOOL_OK) {
+		OUT_LIT(srv, "\"}]}}");
+	} else {
+		OUT_LIT(srv, "\"}],\"isError\":true}}");
+	}
+	out_end(srv);
+	pthread_mutex_unlock(&srv->out_lock);
+}
+
+static void
+progress_cb(struct tool_ctx *ctx, double progress, const char *message)
+{
+	struct job *j = ctx->opaque;
+	struct tbuf b;
+
+	if (j->progress == NULL || progress <= j->last_progress || ctx->cancelled)
+		return;
+	j->last_progress = progress;
+	tbuf_init(&b, 0);
+	tbuf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+	    "\"params\":{\"progressToken\":");
+	tbuf_puts(&b, j->progress);
+	tbuf_printf(&b, ",\"progress\":%.0f", progress);
+	if (message != NULL) {
+		tbuf_puts(&b, ",\"message\":");
+		tbuf_json_cstr(&b, message);
+	}
+	tbuf_puts(&b, "}}");
+	send_line(j->srv, b.data, b.len);
+	tbuf_free(&b);
+}
+
+/* ---- jobs ---- */
+
+/* A key under which a request id can be found again from a parsed value. */
+static char *
+id_key(const cJSON *v)
+{
+	char buf[64];
+	char *k;
+
+	if (cJSON_IsString(v)) {
+		k = xmalloc(strlen(v->valuestring) + 3);
+		k[0] = 's';
+		k[1] = ':';
+		strcpy(k + 2, v->valuestring);
+		return k;
+	}
+	if (cJSON_IsNumber(v)) {
+		snprintf(buf, sizeof(buf), "n:%.17g", v->valuedouble);
+		return xstrdup(buf);
+	}
+	return NULL;
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->id);
+	free(j->key);
+	free(j->name);
+	free(j->progress);
+	cJSON_Delete(j->args);
+	free(j);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct server *srv = arg;
+	struct tool_reply reply;
+
+	tools_reply_init(&reply);
+	for (;;) {
+		struct job *j;
+		enum tool_status st;
+		bool cancelled;
+
+		pthread_mutex_lock(&srv->q_lock);
+		while (srv->head == NULL && !srv->eof)
+			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
+		if (srv->head == NULL) {
+			pthread_mutex_unlock(&srv->q_lock);
+			break;
+		}
+		j = srv->head;
+		srv->head = j->next;
+		if (srv->head == NULL)
+			srv->tail = NULL;
+		srv->running = j;
+		pthread_mutex_unlock(&srv->q_lock);
+
+		st = tools_call(srv->tools, j->name, j->args, &j->ctx,
+		    MCP_MAX_OUTPUT_LINE - 8192 - strlen(j->id), &reply);
+
+		pthread_mutex_lock(&srv->q_lock);
+		cancelled = j->ctx.cancelled;
+		srv->running = NULL;
+		pthread_cond_broadcast(&srv->q_cond);
+		pthread_mutex_unlock(&srv->q_lock);
+
+		if (st == TOOL_UNKNOWN)	/* checked before queueing; kept for safety */
+			send_error(srv, j->id, MCP_INVALID_PARAMS, "Unknown tool");
+		else if (!cancelled)
+			send_tool_reply(srv, j->id, st, &reply);
+		job_free(j);
+		tbuf_reset(&reply.out);
+	}
+	tools_reply_free(&reply);
+	return NULL;
+}
+
+static bool
+tool_enabled(struct server *srv, const char *name)
+{
+	const char *const *names;
+	size_t n, i;
+
+	names = tools_names(srv->tools, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+queue_call(struct server *srv, struct mcp_msg *m)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m->params, "name");
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(m->params, "arguments");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(m->params, "_meta");
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
+	struct job *j;
+
+	if (m->params == NULL || !cJSON_IsString(name)) {
+		send_error(srv, m->id, MCP_INVALID_PARAMS, "Invalid params: name must be a string");
+		return;
+	}
+	if (args != NULL && !cJSON_IsObject(args) && !cJSON_IsNull(args)) {
+		send_error(srv, m->id, MCP_INVALID_PARAMS,
+		    "Invalid params: arguments must be an object");
+		return;
+	}
+	if (!tool_enabled(srv, name->valuestring)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "Unknown tool: %.100s", name->valuestring);
+		send_error(srv, m->id, MCP_INVALID_PARAMS, msg);
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->srv = srv;
+	j->id = xstrdup(m->id);
+	j->key = id_key(cJSON_GetObjectItemCaseSensitive(m->json, "id"));
+	j->name = xstrdup(name->valuestring);
+	if (cJSON_IsObject(args))
+		j->args = cJSON_Duplicate(args, true);
+	if (cJSON_IsString(tok) || cJSON_IsNumber(tok))
+		j->progress = cJSON_PrintUnformatted(tok);
+	j->last_progress = 0;
+	j->ctx.progress = progress_cb;
+	j->ctx.opaque = j;
+
+	pthread_mutex_lock(&srv->q_lock);
+	if (srv->tail != NULL)
+		srv->tail->next = j;
+	else
+		srv->head = j;
+	srv->tail = j;
+	pthread_cond_broadcast(&srv->q_cond);
+	pthread_mutex_unlock(&srv->q_lock);
+}
+
+static void
+cancel_request(struct server *srv, const cJSON *params)
+{
+	char *key = id_key(cJSON_GetObjectItemCaseSensitive(params, "requestId"));
+	struct job **pp, *dropped = NULL;
+	bool kill = false;
+
+	if (key == NULL)
+		return;
+	pthread_mutex_lock(&srv->q_lock);
+	if (srv->running != NULL && srv->running->key != NULL &&
+	    strcmp(srv->running->key, key) == 0) {
+		srv->running->ctx.cancelled = 1;
+		kill = true;
+	} else {
+		for (pp = &srv->head; *pp != NULL; pp = &(*pp)->next) {
+			if ((*pp)->key != NULL && strcmp((*pp)->key, key) == 0) {
+				dropped = *pp;
+				*pp = dropped->next;
+				if (srv->tail == dropped) {
+					struct job *t = srv->head;
+					while (t != NULL && t->next != NULL)
+						t = t->next;
+					srv->tail = t;
+				}
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&srv->q_lock);
+	if (kill)
+		tools_cancel(srv->tools);
+	job_free(dropped);
+	free(key);
+}
+
+/* ---- requests ---- */
+
+static void
+do_initialize(struct server *srv, struct mcp_msg *m)
+{
+	const cJSON *pv = cJSON_GetObjectItemCaseSensitive(m->params, "protocolVersion");
+	const char *version;
+	struct tbuf b;
+
+	if (srv->initialized) {
+		send_error(srv, m->id, MCP_INVALID_REQUEST, "Invalid Request: already initialized");
+		return;
+	}
+	if (!cJSON_IsString(pv)) {
+		send_error(srv, m->id, MCP_INVALID_PARAMS,
+		    "Invalid params: protocolVersion must be a string");
+		return;
+	}
+	version = mcp_negotiate(pv->valuestring);
+	srv->structured = mcp_version_structured(version);
+	tbuf_init(&b, 0);
+	tbuf_printf(&b, "{\"protocolVersion\":\"%s\",\"capabilities\":{\"tools\":"
+	    "{\"listChanged\":false}},\"serverInfo\":{\"name\":\"saia-mcp\","
+	    "\"title\":\"saia-mcp: read-only access to a business database\","
+	    "\"version\":\"%s\"},\"instructions\":", version, SAIA_VERSION);
+	tbuf_json_cstr(&b, "Read-only access to one customer's MySQL/MariaDB database. "
+	    "Nothing can be written. Start with get_database_overview or list_customer_tables, "
+	    "then describe_customer_table before sampling. Results are capped; "
+	    "truncated:true means more rows exist.");
+	tbuf_putc(&b, '}');
+	send_result(srv, m->id, b.data);
+	tbuf_free(&b);
+	srv->initialized = true;
+}
+
+static void
+do_request(struct server *srv, struct mcp_msg *m)
+{
+	const char *meth = m->method;
+
+	if (strcmp(meth, "ping") == 0) {
+		send_result(srv, m->id, "{}");
+		return;
+	}
+	if (strcmp(meth, "initialize") == 0) {
+		do_initialize(srv, m);
+		return;
+	}
+	if (strcmp(meth, "tools/list") == 0 || strcmp(meth, "tools/call") == 0) {
+		if (!srv->initialized) {
+			send_error(srv, m->id, MCP_INVALID_REQUEST,
+			    "Invalid Request: server not initialized; send initialize first");
+			return;
+		}
+		if (meth[6] == 'c') {
+			queue_call(srv, m);
+		} else if (cJSON_GetObjectItemCaseSensitive(m->params, "cursor") != NULL) {
+			send_error(srv, m->id, MCP_INVALID_PARAMS,
+			    "Invalid params: unknown cursor (the tool list has one page)");
+		} else {
+			struct tbuf b;
+
+			tbuf_init(&b, 0);
+			tbuf_puts(&b, "{\"tools\":");
+			tbuf_puts(&b, tools_list_json(srv->tools, srv->structured));
+			tbuf_putc(&b, '}');
+			send_result(srv, m->id, b.data);
+			tbuf_free(&b);
+		}
+		return;
+	}
+	{
+		char msg[160];
+		snprintf(msg, sizeof(msg), "Method not found: %.100s", meth);
+		send_error(srv, m->id, MCP_METHOD_NOT_FOUND, msg);
+	}
+}
+
+static void
+handle_line(struct server *srv, const char *line, size_t len)
+{
+	struct mcp_msg m;
+
+	mcp_parse(line, len, &m);
+	switch (m.kind) {
+	case MCP_K_ERROR:
+		send_error(srv, m.id, m.code, m.message);
+		break;
+	case MCP_K_REQUEST:
+		do_request(srv, &m);
+		break;
+	case MCP_K_NOTIFICATION:
+		if (strcmp(m.method, "notifications/cancelled") == 0 && cJSON_IsObject(m.params))
+			cancel_request(srv, m.params);
+		break;
+	case MCP_K_RESPONSE:
+	case MCP_K_SILENT:
+		break;
+	}
+	mcp_msg_free(&m);
+}
+
+/* ---- input ---- */
+
+/*
+ * Read one line into *buf (grown as needed, up to MCP_MAX_INPUT_LINE).
+ * Returns 1 with the line (no newline, no trailing CR), 2 for a line that
+ * was too long (read and thrown away), 0 at end of input.
+ */
+static int
+read_line(FILE *in, char **buf, size_t *cap, size_t *len)
+{
+	size_t n = 0;
+	bool over = false;
+	int c;
+
+	flockfile(in);
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+		if (over)
+			continue;
+		if (n + 1 >= *cap) {
+			if (*cap >= MCP_MAX_INPUT_LINE) {
+				over = true;
+				continue;
+			}
+			*cap = *cap ? *cap * 2 : 4096;
+			*buf = xrealloc(*buf, *cap);
+		}
+		(*buf)[n++] = (char)c;
+	}
+	funlockfile(in);
+	if (c == EOF && n == 0 && !over)
+		return 0;
+	if (over)
+		return 2;
+	if (n > 0 && (*buf)[n - 1] == '\r')
+		n--;
+	(*buf)[n] = '\0';
+	*len = n;
+	return 1;
+}
+
+static bool
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* End of input: let running work finish for a moment, then stop it. */
+static void
+drain(struct server *srv)
+{
+	struct timespec deadline;
+	struct job *j, *next;
+	bool kill = false;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += MCP_EOF_GRACE_MS / 1000;
+	deadline.tv_nsec += (long)(MCP_EOF_GRACE_MS % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&srv->q_lock);
+	srv->eof = true;
+	pthread_cond_broadcast(&srv->q_cond);
+	while ((srv->head != NULL || srv->running != NULL) && !srv->gone)
+		if (pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
+			break;
+	for (j = srv->head; j != NULL; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+	srv->head = srv->tail = NULL;
+	if (srv->running != NULL) {
+		srv->running->ctx.cancelled = 1;
+		kill = true;
+	}
+	pthread_mutex_unlock(&srv->q_lock);
+	if (kill)
+		tools_cancel(srv->tools);
+}
+
+int
+mcp_serve(struct tools *tools, FILE *in, FILE *out)
+{
+	struct server srv;
+	pthread_t worker;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int r;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.tools = tools;
+	srv.in = in;
+	srv.out = out;
+	pthread_mutex_init(&srv.out_lock, NULL);
+	pthread_mutex_init(&srv.q_lock, NULL);
+	pthread_cond_init(&srv.q_cond, NULL);
+	if (pthread_create(&worker, NULL, worker_main, &srv) != 0) {
+		fprintf(stderr, "saia-mcp: cannot start the worker thread\n");
+		return 1;
+	}
+	while (!srv.gone && (r = read_line(in, &buf, &cap, &len)) != 0) {
+		if (r == 2) {
+			send_error(&srv, NULL, MCP_INVALID_REQUEST,
+			    "Invalid Request: the line is longer than 4 MiB");
+			continue;
+		}
+		if (blank(buf, len))
+			continue;
+		handle_line(&srv, buf, len);
+	}
+	drain(&srv);
+	pthread_join(worker, NULL);
+	free(buf);
+	pthread_cond_destroy(&srv.q_cond);
+	pthread_mutex_destroy(&srv.q_lock);
+	pthread_mutex_destroy(&srv.out_lock);
+	return 0;
+}

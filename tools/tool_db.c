@@ -1,1 +1,793 @@
-/* stub: being written */
+/*
+ * The tenant's database session: one lazily opened libmysqlclient
+ * connection, set up read-only (CONTRACT 7.2), and the statements that run
+ * on it.  Every statement passes the guard, is prepared with bound
+ * parameters, and its rows are fetched one at a time (no client-side
+ * buffering) and encoded straight into a capped tbuf.
+ *
+ * Threads: everything here runs on the one worker thread except
+ * tool_db_cancel(), which the reader thread may call at any time; the
+ * `running` thread id is shared under `lock`.
+ *
+ * Statements that do not pass the guard, all fixed text: the session setup
+ * (SET ...) right after connecting, and KILL QUERY on a side connection.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+
+#include "guard.h"
+#include "tenant.h"
+#include "tool_int.h"
+#include "tool_value.h"
+#include "xalloc.h"
+
+#define SQL_MODE "STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
+#define FIRST_BUF 4096		/* first buffer for a string column */
+#define PROGRESS_ROWS 1000	/* progress at most every this many rows ... */
+#define PROGRESS_NS 200000000L	/* ... and 200 ms */
+
+struct tool_db {
+	const struct tenant *t;
+	MYSQL *conn;		/* NULL until connected */
+	bool mariadb;
+	char version[128];
+	char tls[96];
+	pthread_mutex_t lock;	/* guards running, thread_id */
+	bool running;
+	unsigned long thread_id;
+};
+
+struct tool_db *
+tool_db_new(const struct tenant *t)
+{
+	struct tool_db *db = xcalloc(1, sizeof(*db));
+
+	db->t = t;
+	pthread_mutex_init(&db->lock, NULL);
+	return db;
+}
+
+static void
+db_close(struct tool_db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->thread_id = 0;
+	pthread_mutex_unlock(&db->lock);
+}
+
+void
+tool_db_free(struct tool_db *db)
+{
+	if (db == NULL)
+		return;
+	db_close(db);
+	pthread_mutex_destroy(&db->lock);
+	free(db);
+}
+
+const char *tool_db_name(const struct tool_db *db) { return db->t->db.name; }
+const struct tenant *tool_db_tenant(const struct tool_db *db) { return db->t; }
+const char *tool_db_server_version(struct tool_db *db) { return db->version; }
+bool tool_db_is_mariadb(struct tool_db *db) { return db->mariadb; }
+const char *tool_db_tls(struct tool_db *db) { return db->tls; }
+
+/*
+ * Open a connection with the tenant's settings.  read_timeout_s 0 means
+ * none.  Returns the handle, or NULL with an "unavailable:" error (the
+ * message never holds the password: libmysqlclient does not put it there).
+ */
+static MYSQL *
+db_open(const struct tenant *t, unsigned read_timeout_s, struct tool_err *err)
+{
+	const struct tenant_db *d = &t->db;
+	MYSQL *m = NULL;
+	unsigned timeout = d->connect_timeout_s, zero = 0;
+	my_bool yes = 1, no = 0;
+
+	if ((m = mysql_init(NULL)) == NULL) {
+		tool_err_set(err, TOOL_E_UNAVAILABLE, "out of memory for a connection");
+		return NULL;
+	}
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (read_timeout_s > 0) {
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout_s);
+		mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout_s);
+	}
+	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &zero);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, d->charset != NULL ? d->charset : "utf8mb4");
+	mysql_options(m, MYSQL_REPORT_DATA_TRUNCATION, &yes);
+	switch (d->ssl_mode) {
+	case TENANT_SSL_DISABLED:
+		break;
+	case TENANT_SSL_PREFERRED:
+		/* TLS when the server offers it; a CA, when given, is used. */
+		if (d->ssl_ca != NULL)
+			mysql_options(m, MYSQL_OPT_SSL_CA, d->ssl_ca);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+		break;
+	case TENANT_SSL_REQUIRED:
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+		break;
+	case TENANT_SSL_VERIFY_CA:
+	case TENANT_SSL_VERIFY_IDENTITY:
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+		if (d->ssl_ca != NULL)
+			mysql_options(m, MYSQL_OPT_SSL_CA, d->ssl_ca);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+		break;
+	}
+	/* No CLIENT_MULTI_STATEMENTS, no CLIENT_LOCAL_FILES. */
+	if (mysql_real_connect(m, d->host, d->user, d->password, d->name, d->port,
+	    d->socket, 0) == NULL) {
+		unsigned no_ = mysql_errno(m);
+		if (no_ == 1045 || no_ == 1044 || no_ == 1049 || no_ == 1698)
+			tool_err_set(err, TOOL_E_UNAVAILABLE,
+			    "cannot log in to the database (%u %s); check the tenant's database settings",
+			    no_, mysql_error(m));
+		else
+			tool_err_set(err, TOOL_E_UNAVAILABLE,
+			    "the database cannot be reached (%u %s); the next call tries again",
+			    no_, mysql_error(m));
+		err->mysql_errno = no_;
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+int
+tool_db_connect(struct tool_db *db, struct tool_err *err)
+{
+	const struct tenant *t = db->t;
+	MYSQL *m;
+	char sql[256];
+	const char *cipher;
+	unsigned rt;
+
+	if (db->conn != NULL)
+		return 0;
+	/* The client-side read timeout is a backstop behind the server's limit. */
+	rt = (unsigned)((t->limits.query_timeout_ms + 999) / 1000) + 10;
+	if ((m = db_open(t, rt, err)) == NULL)
+		return -1;
+	db->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
+	snprintf(db->version, sizeof(db->version), "%s", mysql_get_server_info(m));
+	if (mysql_set_character_set(m, "utf8mb4") != 0)
+		goto fail;
+	if (mysql_query(m, "SET SESSION TRANSACTION READ ONLY") != 0)
+		goto fail;
+	if (db->mariadb)
+		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
+		    " sql_mode = '" SQL_MODE "', max_statement_time = %.3f",
+		    (double)t->limits.query_timeout_ms / 1000.0);
+	else
+		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
+		    " sql_mode = '" SQL_MODE "', max_execution_time = %ld",
+		    t->limits.query_timeout_ms);
+	if (mysql_query(m, sql) != 0)
+		goto fail;
+	cipher = mysql_get_ssl_cipher(m);
+	if (cipher != NULL) {
+		const char *ver = NULL;
+		if (mariadb_get_infov(m, MARIADB_CONNECTION_TLS_VERSION, &ver) != 0 || ver == NULL)
+			ver = "TLS";
+		snprintf(db->tls, sizeof(db->tls), "%s %s", ver, cipher);
+	} else {
+		snprintf(db->tls, sizeof(db->tls), "none");
+	}
+	pthread_mutex_lock(&db->lock);
+	db->conn = m;
+	db->thread_id = mysql_thread_id(m);
+	pthread_mutex_unlock(&db->lock);
+	return 0;
+fail:
+	tool_err_mysql(err, mysql_errno(m), mysql_sqlstate(m), mysql_error(m),
+	    t->limits.query_timeout_ms);
+	if (err->kind == TOOL_E_MYSQL)	/* setting up the session must work */
+		err->kind = TOOL_E_UNAVAILABLE;
+	mysql_close(m);
+	return -1;
+}
+
+void
+tool_db_cancel(struct tool_db *db)
+{
+	struct tool_err err;
+	unsigned long id;
+	MYSQL *side;
+	char sql[64];
+
+	pthread_mutex_lock(&db->lock);
+	id = db->running && db->conn != NULL ? db->thread_id : 0;
+	pthread_mutex_unlock(&db->lock);
+	if (id == 0)
+		return;
+	if ((side = db_open(db->t, 5, &err)) == NULL) {
+		fprintf(stderr, "saia-mcp: cannot cancel: %s\n", err.msg);
+		return;
+	}
+	snprintf(sql, sizeof(sql), "KILL QUERY %lu", id);
+	if (mysql_query(side, sql) != 0 && mysql_errno(side) != 1094 /* unknown thread */)
+		fprintf(stderr, "saia-mcp: KILL QUERY failed: %u %s\n", mysql_errno(side),
+		    mysql_error(side));
+	mysql_close(side);
+}
+
+static void
+set_running(struct tool_db *db, bool on)
+{
+	pthread_mutex_lock(&db->lock);
+	db->running = on;
+	pthread_mutex_unlock(&db->lock);
+}
+
+/* Is this error one after which the connection is gone? */
+static bool
+conn_gone(unsigned no)
+{
+	return no == CR_SERVER_GONE_ERROR || no == CR_SERVER_LOST ||
+	    no == CR_CONNECTION_ERROR || no == 1927 /* connection killed */ ||
+	    no == 1053 /* server shutdown */ || no == 4031 /* MySQL: idle disconnect */;
+}
+
+static void
+err_from_stmt(struct tool_db *db, MYSQL_STMT *st, struct tool_err *err)
+{
+	tool_err_mysql(err, mysql_stmt_errno(st), mysql_stmt_sqlstate(st), mysql_stmt_error(st),
+	    db->t->limits.query_timeout_ms);
+}
+
+static int
+guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
+{
+	struct guard_opts go = {
+		.schema = db->t->db.name,
+		.functions = (const char *const *)db->t->allowed_functions,
+		.n_functions = db->t->n_allowed_functions,
+	};
+	struct guard_result gr;
+	char why[512];
+
+	if (guard_check(sql, strlen(sql), &go, &gr) == 0)
+		return 0;
+	guard_explain(&gr, why, sizeof(why));
+	tool_err_set(err, TOOL_E_REFUSED, "%s", why);
+	return -1;
+}
+
+/*
+ * Prepare and execute sql with params on a live connection, reconnecting
+ * once when the connection turns out to be gone.  Returns the executed
+ * statement (caller closes), or NULL with err set.
+ */
+static MYSQL_STMT *
+db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n, struct tool_err *err)
+{
+	MYSQL_BIND *pb = NULL;
+	MYSQL_STMT *st = NULL;
+	my_bool null_flag = 1;
+	int attempt;
+	size_t i;
+
+	if (guard_pass(db, sql, err) != 0)
+		return NULL;
+	if (n > 0) {
+		pb = xcalloc(n, sizeof(*pb));
+		for (i = 0; i < n; i++) {
+			switch (params[i].type) {
+			case TOOL_P_NULL:
+				pb[i].buffer_type = MYSQL_TYPE_NULL;
+				pb[i].is_null = &null_flag;
+				break;
+			case TOOL_P_INT:
+				pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+				pb[i].buffer = (void *)&params[i].i;
+				break;
+			case TOOL_P_DOUBLE:
+				pb[i].buffer_type = MYSQL_TYPE_DOUBLE;
+				pb[i].buffer = (void *)&params[i].d;
+				break;
+			case TOOL_P_STRING:
+				pb[i].buffer_type = MYSQL_TYPE_STRING;
+				pb[i].buffer = (void *)params[i].s;
+				pb[i].buffer_length = (unsigned long)params[i].len;
+				break;
+			}
+		}
+	}
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (tool_db_connect(db, err) != 0)
+			break;
+		if ((st = mysql_stmt_init(db->conn)) == NULL) {
+			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
+			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+			break;
+		}
+		if (mysql_stmt_prepare(st, sql, strlen(sql)) == 0 &&
+		    (n == 0 || mysql_stmt_bind_param(st, pb) == 0)) {
+			if (mysql_stmt_param_count(st) != n) {
+				tool_err_set(err, TOOL_E_INVALID,
+				    "the statement has %lu '?' placeholders but %zu values were given",
+				    mysql_stmt_param_count(st), n);
+				mysql_stmt_close(st);
+				st = NULL;
+				break;
+			}
+			set_running(db, true);
+			if (mysql_stmt_execute(st) == 0)
+				goto out;	/* running stays true while rows stream */
+			set_running(db, false);
+		}
+		err_from_stmt(db, st, err);
+		mysql_stmt_close(st);
+		st = NULL;
+		if (!conn_gone(err->mysql_errno))
+			break;
+		db_close(db);		/* and try once more */
+		if (attempt == 0)
+			fprintf(stderr, "saia-mcp: connection lost (%s); reconnecting\n", err->msg);
+	}
+out:
+	free(pb);
+	return st;
+}
+
+static void
+db_done(struct tool_db *db, MYSQL_STMT *st, bool broken)
+{
+	if (st != NULL)
+		mysql_stmt_close(st);
+	set_running(db, false);
+	if (broken)
+		db_close(db);
+}
+
+/* ---- streaming rows ---- */
+
+struct col {
+	enum tval_class cls;
+	enum enum_field_types type;
+	unsigned decimals;
+	bool is_unsigned;
+	long long i;
+	float f;
+	double d;
+	MYSQL_TIME tm;
+	char *buf;		/* strings: owned, grows */
+	unsigned long cap;
+	unsigned long len;
+	my_bool is_null;
+	my_bool error;
+};
+
+static void
+cols_bind(MYSQL_FIELD *fields, unsigned ncols, struct col *cols, MYSQL_BIND *b)
+{
+	unsigned i;
+
+	for (i = 0; i < ncols; i++) {
+		struct col *c = &cols[i];
+		MYSQL_FIELD *f = &fields[i];
+
+		c->type = f->type;
+		c->decimals = f->decimals;
+		c->cls = tval_classify(f->type, f->flags, f->charsetnr);
+		c->is_unsigned = (f->flags & UNSIGNED_FLAG) != 0;
+		b[i].is_null = &c->is_null;
+		b[i].length = &c->len;
+		b[i].error = &c->error;
+		switch (c->cls) {
+		case TVAL_C_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case TVAL_C_INT:
+		case TVAL_C_YEAR:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = &c->i;
+			b[i].is_unsigned = (f->flags & UNSIGNED_FLAG) != 0;
+			break;
+		case TVAL_C_FLOAT:
+			b[i].buffer_type = MYSQL_TYPE_FLOAT;
+			b[i].buffer = &c->f;
+			break;
+		case TVAL_C_DOUBLE:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = &c->d;
+			break;
+		case TVAL_C_TIME:
+			b[i].buffer_type = f->type == MYSQL_TYPE_NEWDATE ? MYSQL_TYPE_DATE : f->type;
+			b[i].buffer = &c->tm;
+			b[i].buffer_length = sizeof(c->tm);
+			break;
+		case TVAL_C_DECIMAL:
+		case TVAL_C_BIT:
+		case TVAL_C_TEXT:
+		case TVAL_C_BINARY:
+			c->cap = FIRST_BUF;
+			c->buf = xmalloc(c->cap);
+			b[i].buffer_type = MYSQL_TYPE_BLOB;
+			b[i].buffer = c->buf;
+			b[i].buffer_length = c->cap;
+			break;
+		}
+	}
+}
+
+static void
+cols_free(struct col *cols, unsigned ncols)
+{
+	unsigned i;
+
+	for (i = 0; cols != NULL && i < ncols; i++)
+		free(cols[i].buf);
+	free(cols);
+}
+
+/*
+ * A string column longer than its buffer: grow the buffer (up to limit
+ * bytes) and fetch the rest.  Returns 0, or -1 when the value is longer
+ * than limit (the row cannot fit any budget) or the fetch failed.
+ */
+static int
+col_fetch_rest(MYSQL_STMT *st, MYSQL_BIND *b, unsigned i, struct col *c, size_t limit)
+{
+	unsigned long have = c->cap;
+
+	if (c->len <= c->cap)
+		return 0;
+	if (c->len > limit)
+		return -1;
+	c->cap = c->len;
+	c->buf = xrealloc(c->buf, c->cap);
+	b[i].buffer = c->buf + have;
+	b[i].buffer_length = c->len - have;
+	if (mysql_stmt_fetch_column(st, &b[i], i, have) != 0)
+		return -1;
+	/* Rebind the whole (bigger) buffer for the next rows. */
+	b[i].buffer = c->buf;
+	b[i].buffer_length = c->cap;
+	return 0;
+}
+
+static void
+col_encode(struct tbuf *out, const struct col *c)
+{
+	if (c->is_null) {
+		tbuf_put(out, "null", 4);
+		return;
+	}
+	switch (c->cls) {
+	case TVAL_C_NULL:
+		tbuf_put(out, "null", 4);
+		break;
+	case TVAL_C_INT:
+		tval_int(out, c->i, c->is_unsigned);
+		break;
+	case TVAL_C_YEAR:
+		tval_year(out, c->i);
+		break;
+	case TVAL_C_FLOAT:
+		tval_float(out, c->f);
+		break;
+	case TVAL_C_DOUBLE:
+		tval_double(out, c->d);
+		break;
+	case TVAL_C_TIME:
+		tval_time(out, &c->tm, c->type, c->decimals);
+		break;
+	case TVAL_C_DECIMAL:
+		tval_decimal(out, c->buf, c->len);
+		break;
+	case TVAL_C_BIT:
+		tval_bit(out, (const unsigned char *)c->buf, c->len);
+		break;
+	case TVAL_C_TEXT:
+		tval_text(out, c->buf, c->len);
+		break;
+	case TVAL_C_BINARY:
+		tval_binary(out, (const unsigned char *)c->buf, c->len);
+		break;
+	}
+}
+
+static long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Room kept free while rows stream, for the tail the caller writes. */
+#define TAIL_ROOM 512
+
+int
+tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n_params, const struct tool_caps *caps, struct tool_ctx *ctx,
+    struct tbuf *out, struct tool_rows_info *info, struct tool_err *err)
+{
+	MYSQL_STMT *st = NULL;
+	MYSQL_RES *meta = NULL;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *b = NULL;
+	struct col *cols = NULL;
+	unsigned ncols = 0, i;
+	size_t saved_limit = out->limit;
+	long last_ns = now_ns();
+	bool broken = false;
+	int rc = -1, fr;
+
+	memset(info, 0, sizeof(*info));
+	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
+		goto out;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
+		goto out;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+
+	if (out->limit > TAIL_ROOM)
+		out->limit -= TAIL_ROOM;
+	tbuf_puts(out, "\"columns\":[");
+	for (i = 0; i < ncols; i++) {
+		if (i > 0)
+			tbuf_putc(out, ',');
+		tbuf_puts(out, "{\"name\":");
+		tbuf_json_str(out, fields[i].name, fields[i].name_length);
+		tbuf_puts(out, ",\"type\":\"");
+		tbuf_puts(out, tval_type_name(fields[i].type, fields[i].flags, fields[i].charsetnr));
+		tbuf_puts(out, "\"}");
+	}
+	tbuf_puts(out, "],\"rows\":[");
+	if (tbuf_full(out)) {
+		tool_err_set(err, TOOL_E_INVALID, "the result's column list alone is over the byte cap");
+		goto out;
+	}
+
+	cols = xcalloc(ncols, sizeof(*cols));
+	b = xcalloc(ncols, sizeof(*b));
+	cols_bind(fields, ncols, cols, b);
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		err_from_stmt(db, st, err);
+		goto out;
+	}
+	for (;;) {
+		struct tbuf_mark mark;
+
+		if (ctx != NULL && ctx->cancelled) {
+			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
+			broken = true;	/* rows may still be in flight */
+			goto out;
+		}
+		fr = mysql_stmt_fetch(st);
+		if (fr == MYSQL_NO_DATA)
+			break;
+		if (fr == 1) {
+			err_from_stmt(db, st, err);
+			broken = conn_gone(err->mysql_errno);
+			goto out;
+		}
+		if (info->rows >= caps->max_rows) {
+			info->more = info->truncated = true;
+			break;
+		}
+		mark = tbuf_mark(out);
+		if (info->rows > 0)
+			tbuf_putc(out, ',');
+		tbuf_putc(out, '[');
+		for (i = 0; i < ncols && !tbuf_full(out); i++) {
+			if (i > 0)
+				tbuf_putc(out, ',');
+			if (!cols[i].is_null && cols[i].buf != NULL &&
+			    col_fetch_rest(st, b, i, &cols[i], out->limit) != 0) {
+				out->full = true;
+				break;
+			}
+			col_encode(out, &cols[i]);
+		}
+		tbuf_putc(out, ']');
+		if (tbuf_full(out)) {
+			tbuf_rollback(out, mark);
+			info->more = info->truncated = true;
+			break;
+		}
+		info->rows++;
+		if (ctx != NULL && ctx->progress != NULL && info->rows % PROGRESS_ROWS == 0) {
+			long ns = now_ns();
+			if (ns - last_ns >= PROGRESS_NS) {
+				char msg[64];
+				snprintf(msg, sizeof(msg), "%ld rows so far", info->rows);
+				ctx->progress(ctx, (double)info->rows, msg);
+				last_ns = ns;
+			}
+		}
+	}
+	tbuf_putc(out, ']');
+	rc = 0;
+out:
+	out->limit = saved_limit;
+	if (info->more && rc == 0) {
+		/*
+		 * Rows we will not send are still coming.  Closing the statement
+		 * would read them all; dropping the connection is cheaper for a
+		 * big result, reading on is cheaper for a few.  We read on: the
+		 * built-in tools ask for at most one row more than they send.
+		 */
+	}
+	cols_free(cols, ncols);
+	free(b);
+	if (meta != NULL)
+		mysql_free_result(meta);
+	db_done(db, st, broken);
+	return rc;
+}
+
+/* ---- small results into memory ---- */
+
+void
+tool_table_free(struct tool_table *tab)
+{
+	size_t i;
+
+	if (tab->cells != NULL)
+		for (i = 0; i < tab->nrows * tab->ncols; i++)
+			free(tab->cells[i]);
+	if (tab->names != NULL)
+		for (i = 0; i < tab->ncols; i++)
+			free(tab->names[i]);
+	free(tab->cells);
+	free(tab->names);
+	memset(tab, 0, sizeof(*tab));
+}
+
+int
+tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n_params, size_t max_rows, struct tool_table *tab, struct tool_err *err)
+{
+	MYSQL_STMT *st = NULL;
+	MYSQL_RES *meta = NULL;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *b = NULL;
+	struct col *cols = NULL;
+	size_t cap_rows = 0;
+	unsigned ncols = 0, i;
+	bool broken = false;
+	int rc = -1, fr;
+
+	memset(tab, 0, sizeof(*tab));
+	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
+		goto out;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
+		goto out;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	tab->ncols = ncols;
+	tab->names = xcalloc(ncols ? ncols : 1, sizeof(char *));
+	for (i = 0; i < ncols; i++)
+		tab->names[i] = xstrdup(fields[i].name);
+	cols = xcalloc(ncols, sizeof(*cols));
+	b = xcalloc(ncols, sizeof(*b));
+	for (i = 0; i < ncols; i++) {
+		cols[i].cap = 256;
+		cols[i].buf = xmalloc(cols[i].cap);
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = cols[i].buf;
+		b[i].buffer_length = cols[i].cap;
+		b[i].is_null = &cols[i].is_null;
+		b[i].length = &cols[i].len;
+		b[i].error = &cols[i].error;
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		err_from_stmt(db, st, err);
+		goto out;
+	}
+	while ((fr = mysql_stmt_fetch(st)) != MYSQL_NO_DATA) {
+		if (fr == 1) {
+			err_from_stmt(db, st, err);
+			broken = conn_gone(err->mysql_errno);
+			goto out;
+		}
+		if (tab->nrows >= max_rows)
+			continue;	/* read and drop: keeps the connection clean */
+		if (tab->nrows == cap_rows) {
+			cap_rows = cap_rows ? cap_rows * 2 : 16;
+			tab->cells = xrealloc(tab->cells, cap_rows * ncols * sizeof(char *) + 1);
+		}
+		for (i = 0; i < ncols; i++) {
+			char **cell = &tab->cells[tab->nrows * ncols + i];
+			if (cols[i].is_null) {
+				*cell = NULL;
+				continue;
+			}
+			if (col_fetch_rest(st, b, i, &cols[i], 16u << 20) != 0) {
+				tool_err_set(err, TOOL_E_MYSQL, "a catalog value is too long");
+				tab->nrows++;	/* so the cells written so far are freed */
+				for (; i < ncols; i++)
+					tab->cells[(tab->nrows - 1) * ncols + i] = NULL;
+				broken = true;
+				goto out;
+			}
+			*cell = xmalloc(cols[i].len + 1);
+			memcpy(*cell, cols[i].buf, cols[i].len);
+			(*cell)[cols[i].len] = '\0';
+		}
+		tab->nrows++;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		tool_table_free(tab);
+	cols_free(cols, ncols);
+	free(b);
+	if (meta != NULL)
+		mysql_free_result(meta);
+	db_done(db, st, broken);
+	return rc;
+}
+
+/* ---- identifiers ---- */
+
+void
+tool_quote_ident(struct tbuf *b, const char *name)
+{
+	const char *p;
+
+	tbuf_putc(b, '`');
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '`')
+			tbuf_putc(b, '`');
+		tbuf_putc(b, *p);
+	}
+	tbuf_putc(b, '`');
+}
+
+int
+tool_db_table_check(struct tool_db *db, const char *arg, const char *table_name,
+    char *exact, size_t exact_size, char *type, size_t type_size, struct tool_err *err)
+{
+	struct tool_param p[2];
+	struct tool_table tab;
+	size_t n = strlen(table_name);
+	const char *ty;
+
+	if (n == 0 || n > 64 || !tval_utf8_valid(table_name, n)) {
+		tool_err_set(err, TOOL_E_INVALID,
+		    "%s must be a table name of 1 to 64 characters; list_customer_tables shows them", arg);
+		return -1;
+	}
+	p[0] = (struct tool_param){ .type = TOOL_P_STRING, .s = db->t->db.name,
+	    .len = strlen(db->t->db.name) };
+	p[1] = (struct tool_param){ .type = TOOL_P_STRING, .s = table_name, .len = n };
+	if (tool_db_table(db, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES"
+	    " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", p, 2, 4, &tab, err) != 0)
+		return -1;
+	if (tab.nrows != 1) {
+		tool_table_free(&tab);
+		tool_err_set(err, TOOL_E_INVALID,
+		    "%s: there is no table or view named '%.64s' in this database;"
+		    " list_customer_tables shows the names", arg, table_name);
+		return -1;
+	}
+	snprintf(exact, exact_size, "%s", tool_cell(&tab, 0, 0));
+	ty = tool_cell(&tab, 0, 1);
+	snprintf(type, type_size, "%s", ty != NULL && strstr(ty, "VIEW") != NULL ? "view" : "table");
+	tool_table_free(&tab);
+	return 0;
+}
