@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// A short, readable MCP session against saia-mcp, driven by the official SDK client.
+//
+//   SAIA_DB_DIR=.demo SAIA_DB_PORT=33306 bash scripts/db.sh up     # the demo database
+//   (cd tests/client && npm ci)                                    # once
+//   node tests/client/demo.mjs
+//
+// Environment: SAIA_MCP_BIN (default <repo>/build/saia-mcp), SAIA_DEMO_CONFIG (default
+// <repo>/tenants.example.yaml), SAIA_DEMO_TENANT (default demo), SAIA_DEMO_PASSWORD
+// (default demo-ro-pw, as scripts/db.sh). Exits non-zero when anything fails unexpectedly.
+
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = process.env.SAIA_MCP_BIN || join(ROOT, 'build', 'saia-mcp');
+const CONFIG = process.env.SAIA_DEMO_CONFIG || join(ROOT, 'tenants.example.yaml');
+const TENANT = process.env.SAIA_DEMO_TENANT || 'demo';
+const PASSWORD = process.env.SAIA_DEMO_PASSWORD ?? 'demo-ro-pw';
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (color ? `\x1b[2m${s}\x1b[0m` : s);
+const red = (s) => (color ? `\x1b[31m${s}\x1b[0m` : s);
+
+let failures = 0;
+let serverStderr = '';
+
+function header(title) {
+  console.log('\n' + bold(`── ${title} ${'─'.repeat(Math.max(3, 76 - title.length))}`));
+}
+
+// Display width, roughly: code points (good enough for the accents and emoji we show).
+const width = (s) => [...s].length;
+function clip(s, max = 40) {
+  const cps = [...s];
+  return cps.length <= max ? s : cps.slice(0, max - 1).join('') + '…';
+}
+function cell(v) {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v).replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+function table(headers, rows, maxCell = 40) {
+  const body = rows.map((r) => r.map((v) => clip(cell(v), maxCell)));
+  const w = headers.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
+  const line = (r) => '  ' + r.map((c, i) => c + ' '.repeat(w[i] - width(c))).join('  ').trimEnd();
+  console.log(line(headers));
+  console.log(dim(line(w.map((n) => '─'.repeat(n)))));
+  for (const r of body) console.log(line(r));
+}
+function kv(obj, keys = Object.keys(obj)) {
+  const w = Math.max(...keys.map((k) => k.length));
+  for (const k of keys) {
+    if (obj[k] === undefined) continue;
+    console.log(`  ${k.padEnd(w)}  ${typeof obj[k] === 'object' ? JSON.stringify(obj[k]) : obj[k]}`);
+  }
+}
+
+async function tool(client, name, args = {}) {
+  header(`${name} ${JSON.stringify(args)}`);
+  const t0 = process.hrtime.bigint();
+  const r = await client.callTool({ name, arguments: args });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.isError) {
+    console.log(red(`  tool error: ${r.content?.[0]?.text}`));
+    failures++;
+    return null;
+  }
+  console.log(dim(`  (${ms.toFixed(1)} ms)`));
+  return r.structuredContent ?? JSON.parse(r.content[0].text);
+}
+
+async function main() {
+  if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (build it with meson, or set SAIA_MCP_BIN)`);
+  if (!existsSync(CONFIG)) throw new Error(`tenants file not found: ${CONFIG} (or set SAIA_DEMO_CONFIG)`);
+
+  const transport = new StdioClientTransport({
+    command: BIN,
+    args: ['--config', CONFIG, '--tenant', TENANT],
+    // the SDK passes only a few variables (PATH, HOME, ...): name the password's
+    env: { ...getDefaultEnvironment(), SAIA_DEMO_PASSWORD: PASSWORD },
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (d) => { serverStderr += d.toString(); });
+  let protocolVersion = '?';
+  transport.setProtocolVersion = (v) => { protocolVersion = v; };
+
+  const client = new Client({ name: 'saia-demo', version: '1.0.0' });
+  console.log(bold(`saia-mcp demo: tenant "${TENANT}"`));
+  console.log(dim(`  $ ${BIN} --config ${CONFIG} --tenant ${TENANT}`));
+  await client.connect(transport);
+  try {
+    const sv = client.getServerVersion();
+    header('initialize');
+    kv({
+      server: `${sv.name} ${sv.version}${sv.title ? ` (${sv.title})` : ''}`,
+      protocol: protocolVersion,
+      capabilities: JSON.stringify(client.getServerCapabilities()),
+      instructions: client.getInstructions() ? clip(client.getInstructions(), 100) : undefined,
+    });
+
+    header('tools/list');
+    const { tools } = await client.listTools();
+    table(['tool', 'title', 'read-only'], tools.map((t) => [t.name, t.title ?? '', t.annotations?.readOnlyHint ? 'yes' : 'NO']));
+
+    const conn = await tool(client, 'test_customer_database_connection');
+    if (conn) {
+      kv(conn, ['ok', 'server_version', 'server_flavor', 'database', 'user', 'latency_ms', 'tls', 'can_write']);
+      console.log(`  warnings${' '.repeat(6)}${conn.warnings?.length ? conn.warnings.join('; ') : '(none)'}`);
+      if (!conn.ok) failures++;
+    }
+
+    const list = await tool(client, 'list_customer_tables');
+    if (list) {
+      console.log(`  database ${list.database}: ${list.table_count} tables and views`);
+      table(['name', 'type', 'engine', 'rows~', 'comment'],
+        list.tables.map((t) => [t.name, t.type, t.engine ?? '', t.rows_estimate ?? '', t.comment ?? '']));
+    }
+
+    const desc = await tool(client, 'describe_customer_table', { table_name: 'invoices' });
+    if (desc) {
+      table(['column', 'type', 'null', 'key', 'default', 'extra'],
+        desc.columns.map((c) => [c.name, c.type, c.nullable ? 'yes' : 'no', c.key ?? '', c.default ?? '', c.extra ?? '']), 52);
+      console.log(`  primary key   ${JSON.stringify(desc.primary_key)}`);
+      for (const i of desc.indexes ?? []) console.log(`  index         ${i.name}${i.unique ? ' (unique)' : ''} ${JSON.stringify(i.columns)}`);
+      for (const f of desc.foreign_keys ?? []) {
+        console.log(`  foreign key   ${f.name}: ${JSON.stringify(f.columns)} -> ${f.referenced_table} ${JSON.stringify(f.referenced_columns)}`);
+      }
+    }
+
+    const count = await tool(client, 'count_customer_table_rows', { table_name: 'invoices' });
+    if (count) console.log(`  ${count.table}: ${count.count} rows (exact COUNT(*))`);
+
+    const inv = await tool(client, 'get_customer_table_sample', { table_name: 'invoices', limit: 3 });
+    if (inv) {
+      table(inv.columns.map((c) => c.name), inv.rows, 24);
+      console.log(dim(`  row_count ${inv.row_count}, truncated ${inv.truncated}; DECIMAL comes as a string: ${JSON.stringify(inv.rows[0]?.[inv.columns.findIndex((c) => c.name === 'total_amount')])}`));
+    }
+
+    const odd = await tool(client, 'get_customer_table_sample', { table_name: 'odd_values', limit: 3 });
+    if (odd) {
+      console.log(dim('  exact values, as the JSON the server sent (column  type  row 1 | row 2 | row 3):'));
+      const w = Math.max(...odd.columns.map((c) => c.name.length));
+      const tw = Math.max(...odd.columns.map((c) => c.type.length));
+      odd.columns.forEach((c, i) => {
+        console.log(`  ${c.name.padEnd(w)}  ${dim(c.type.padEnd(tw))}  ${odd.rows.map((r) => JSON.stringify(r[i])).join(dim(' | '))}`);
+      });
+    }
+
+    const ov = await tool(client, 'get_database_overview');
+    if (ov) {
+      console.log(`  database ${ov.database}: ${ov.table_count} tables and views`);
+      table(['name', 'type', 'rows~', 'columns'], ov.tables.map((t) => [t.name, t.type ?? '', t.rows_estimate ?? '', t.column_count]));
+    }
+
+    const hostile = 'invoices; DROP TABLE invoices -- ';
+    header(`count_customer_table_rows ${JSON.stringify({ table_name: hostile })}  (expected: a tool error)`);
+    const bad = await client.callTool({ name: 'count_customer_table_rows', arguments: { table_name: hostile } });
+    if (bad.isError) {
+      console.log(`  isError: true`);
+      console.log(`  text:    ${bad.content?.[0]?.text}`);
+    } else {
+      console.log(red(`  NOT an error: ${JSON.stringify(bad.structuredContent)}`));
+      failures++;
+    }
+    const after = await client.callTool({ name: 'count_customer_table_rows', arguments: { table_name: 'invoices' } });
+    console.log(dim(`  the session goes on; invoices still has ${after.structuredContent?.count} rows`));
+  } finally {
+    await client.close();
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(red(`\ndemo failed: ${e?.message ?? e}`));
+  failures++;
+}
+if (failures) {
+  if (serverStderr) console.error(dim(`--- server stderr ---\n${serverStderr.trimEnd().slice(-4000)}`));
+  console.error(red(`${failures} problem(s)`));
+  process.exit(1);
+}
+console.log('\n' + bold('done: every call answered as expected.'));
