@@ -35,7 +35,7 @@ static const struct {
 	{ "get_invoice_by_number", NULL },
 	{ "get_latest_invoice", NULL },
 	{ "get_contacts", NULL },
-	{ "execute_safe_query", NULL },
+	{ "execute_safe_query", &tool_def_safe_query },
 };
 #define N_CATALOG (sizeof(catalog) / sizeof(catalog[0]))
 
@@ -50,6 +50,8 @@ struct tools {
 	struct entry *tools;
 	const char **names;
 	size_t n;
+	struct tool_def *queries;	/* the tenant's own queries, owned */
+	size_t n_queries;
 	char *list_structured;	/* rendered tools arrays, owned */
 	char *list_plain;
 };
@@ -98,8 +100,9 @@ tools_new(const struct tenant *t, char *why, size_t why_size)
 	(void)why_size;
 	reg->t = t;
 	reg->db = tool_db_new(t);
-	reg->tools = xcalloc(N_CATALOG, sizeof(*reg->tools));
-	reg->names = xcalloc(N_CATALOG + 1, sizeof(*reg->names));
+	reg->queries = tool_query_defs(t, &reg->n_queries);
+	reg->tools = xcalloc(N_CATALOG + reg->n_queries, sizeof(*reg->tools));
+	reg->names = xcalloc(N_CATALOG + reg->n_queries + 1, sizeof(*reg->names));
 	for (i = 0; i < N_CATALOG; i++) {
 		const struct tool_def *d = catalog[i].def;
 
@@ -112,6 +115,15 @@ tools_new(const struct tenant *t, char *why, size_t why_size)
 		}
 		/* A malformed outputSchema is a bug too: check it here, once. */
 		cJSON_Delete(parse_schema(d->name, d->output_schema));
+		reg->tools[reg->n].def = d;
+		reg->tools[reg->n].input = parse_schema(d->name, d->input_schema);
+		reg->names[reg->n] = d->name;
+		reg->n++;
+	}
+	/* The tenant's own queries come last, in profile order, always enabled. */
+	for (i = 0; i < reg->n_queries; i++) {
+		const struct tool_def *d = &reg->queries[i];
+
 		reg->tools[reg->n].def = d;
 		reg->tools[reg->n].input = parse_schema(d->name, d->input_schema);
 		reg->names[reg->n] = d->name;
@@ -131,6 +143,7 @@ tools_free(struct tools *reg)
 		cJSON_Delete(reg->tools[i].input);
 	free(reg->tools);
 	free(reg->names);
+	tool_query_defs_free(reg->queries, reg->n_queries);
 	free(reg->list_structured);
 	free(reg->list_plain);
 	tool_db_free(reg->db);

@@ -345,14 +345,19 @@ out:
 	return st;
 }
 
+/*
+ * After a statement.  broken: the connection cannot be used again (lost,
+ * cancelled mid-result, or rows left unread); close it first, so closing
+ * the statement does not read the rest of the result off the wire.
+ */
 static void
 db_done(struct tool_db *db, MYSQL_STMT *st, bool broken)
 {
+	if (broken)
+		db_close(db);
 	if (st != NULL)
 		mysql_stmt_close(st);
 	set_running(db, false);
-	if (broken)
-		db_close(db);
 }
 
 /* ---- streaming rows ---- */
@@ -621,13 +626,16 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 	rc = 0;
 out:
 	out->limit = saved_limit;
-	if (info->more && rc == 0) {
+	if (info->more && caps->unbounded) {
 		/*
 		 * Rows we will not send are still coming.  Closing the statement
-		 * would read them all; dropping the connection is cheaper for a
-		 * big result, reading on is cheaper for a few.  We read on: the
-		 * built-in tools ask for at most one row more than they send.
+		 * would read them all off the wire; for a statement without our
+		 * own LIMIT that can be millions, so drop the connection instead
+		 * (the server stops at its next write) and reconnect on the next
+		 * call.  The built-in tools ask for one row more than they send
+		 * and read on.
 		 */
+		broken = true;
 	}
 	cols_free(cols, ncols);
 	free(b);

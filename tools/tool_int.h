@@ -57,6 +57,7 @@ struct tool_param {
 struct tool_caps {
 	long max_rows;		/* rows to send at most */
 	size_t line_budget;	/* structuredContent + its text copy, bytes */
+	bool unbounded;		/* the statement may have many more rows than we send */
 };
 
 /* What tool_db_rows() learned. */
@@ -159,5 +160,18 @@ extern const struct tool_def tool_def_describe_table;
 extern const struct tool_def tool_def_table_sample;
 extern const struct tool_def tool_def_count_rows;
 extern const struct tool_def tool_def_database_overview;
+extern const struct tool_def tool_def_safe_query;
+
+/*
+ * The tenant's own queries (profile `queries:`) as tool definitions, built
+ * once; the array and its strings are owned by the caller and freed with
+ * tool_query_defs_free().
+ */
+struct tool_def *tool_query_defs(const struct tenant *t, size_t *n);
+void tool_query_defs_free(struct tool_def *defs, size_t n);
+
+/* Is s a real calendar date "YYYY-MM-DD" (datetime: optionally followed by
+ * " HH:MM[:SS[.ffffff]]" or "T...")?  */
+bool tool_valid_date(const char *s, bool datetime);
 
 #endif
