@@ -286,6 +286,7 @@ cmd_config() {
 	local out="${1:-}"
 	[[ -n "$out" ]] || saia_die "usage: db.sh config FILE"
 	local all="[test_customer_database_connection, list_customer_tables, describe_customer_table, get_customer_table_sample, count_customer_table_rows, get_database_overview]"
+	local every="[test_customer_database_connection, list_customer_tables, describe_customer_table, get_customer_table_sample, count_customer_table_rows, get_database_overview, get_comprehensive_database_overview, search_customer_data, get_all_invoices, get_invoice_count, get_invoice_by_number, get_latest_invoice, get_contacts, execute_safe_query]"
 	local tmp="$out.tmp.$$"
 	db() { # name port db user password_env
 		cat <<EOF
@@ -318,6 +319,18 @@ EOF
 		echo "  rw:         # a write-capable account: the server must still never write"
 		db rw "$PORT" saia_demo saia_rw SAIA_RW_PASSWORD
 		echo "    enabled_tools: $all"
+		echo "  full:       # every tool, execute_safe_query included"
+		db full "$PORT" saia_demo saia_ro SAIA_DEMO_PASSWORD
+		echo "    enabled_tools: $every"
+		echo "  rw_full:    # every tool on the write-capable account (defense in depth)"
+		db rw_full "$PORT" saia_demo saia_rw SAIA_RW_PASSWORD
+		echo "    enabled_tools: $every"
+		echo "    limits: {query_timeout_ms: 2000}"
+		echo "  slow:       # a short statement time limit"
+		db slow "$PORT" saia_demo saia_ro SAIA_DEMO_PASSWORD
+		echo "    enabled_tools: $every"
+		echo "    limits: {query_timeout_ms: 1000}"
+		# (issue 3) the differently named schema: tenant 'mapped' is added below.
 	} >"$tmp"
 	mv -f "$tmp" "$out"
 	saia_log "wrote $out"

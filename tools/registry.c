@@ -17,7 +17,7 @@
 #include "tool_value.h"
 #include "xalloc.h"
 
-/* Every tool of the original setup guide, in tools/list order. NULL: not built yet. */
+/* Every tool of the original setup guide, in tools/list order.  A def whose run is NULL is not built yet. */
 static const struct {
 	const char *name;
 	const struct tool_def *def;
@@ -28,13 +28,13 @@ static const struct {
 	{ "get_customer_table_sample", &tool_def_table_sample },
 	{ "count_customer_table_rows", &tool_def_count_rows },
 	{ "get_database_overview", &tool_def_database_overview },
-	{ "get_comprehensive_database_overview", NULL },
-	{ "search_customer_data", NULL },
-	{ "get_all_invoices", NULL },
-	{ "get_invoice_count", NULL },
-	{ "get_invoice_by_number", NULL },
-	{ "get_latest_invoice", NULL },
-	{ "get_contacts", NULL },
+	{ "get_comprehensive_database_overview", &tool_def_comprehensive_overview },
+	{ "search_customer_data", &tool_def_search },
+	{ "get_all_invoices", &tool_def_all_invoices },
+	{ "get_invoice_count", &tool_def_invoice_count },
+	{ "get_invoice_by_number", &tool_def_invoice_by_number },
+	{ "get_latest_invoice", &tool_def_latest_invoice },
+	{ "get_contacts", &tool_def_contacts },
 	{ "execute_safe_query", &tool_def_safe_query },
 };
 #define N_CATALOG (sizeof(catalog) / sizeof(catalog[0]))
@@ -108,7 +108,7 @@ tools_new(const struct tenant *t, char *why, size_t why_size)
 
 		if (!enabled(t, catalog[i].name))
 			continue;
-		if (d == NULL) {
+		if (d->run == NULL) {
 			fprintf(stderr, "saia-mcp: tool %s is enabled but not available in"
 			    " this version; it is not advertised\n", catalog[i].name);
 			continue;

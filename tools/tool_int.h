@@ -161,6 +161,13 @@ extern const struct tool_def tool_def_table_sample;
 extern const struct tool_def tool_def_count_rows;
 extern const struct tool_def tool_def_database_overview;
 extern const struct tool_def tool_def_safe_query;
+extern const struct tool_def tool_def_comprehensive_overview;	/* tool_overview.c */
+extern const struct tool_def tool_def_search;			/* tool_search.c */
+extern const struct tool_def tool_def_all_invoices;		/* tool_invoices.c */
+extern const struct tool_def tool_def_invoice_count;
+extern const struct tool_def tool_def_invoice_by_number;
+extern const struct tool_def tool_def_latest_invoice;
+extern const struct tool_def tool_def_contacts;			/* tool_contacts.c */
 
 /*
  * The tenant's own queries (profile `queries:`) as tool definitions, built

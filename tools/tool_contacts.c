@@ -1,0 +1,4 @@
+/* Not built yet: being written (issue 3). */
+#include "tool_int.h"
+
+const struct tool_def tool_def_contacts = { .name = "get_contacts" };
