@@ -443,13 +443,18 @@ cols_free(struct col *cols, unsigned ncols)
 
 /*
  * A string column longer than its buffer: grow the buffer (up to limit
- * bytes) and fetch the rest.  Returns 0, or -1 when the value is longer
- * than limit (the row cannot fit any budget) or the fetch failed.
+ * bytes) and fetch the rest.  The statement keeps its own copy of the
+ * binds, so after a growth *rebind is set and the caller must call
+ * mysql_stmt_bind_result() again before the next fetch (the old buffer is
+ * gone).  Returns 0, or -1 when the value is longer than limit (the row
+ * cannot fit any budget) or the fetch failed.
  */
 static int
-col_fetch_rest(MYSQL_STMT *st, MYSQL_BIND *b, unsigned i, struct col *c, size_t limit)
+col_fetch_rest(MYSQL_STMT *st, MYSQL_BIND *b, unsigned i, struct col *c, size_t limit,
+    bool *rebind)
 {
 	unsigned long have = c->cap;
+	MYSQL_BIND part;
 
 	if (c->len <= c->cap)
 		return 0;
@@ -457,13 +462,14 @@ col_fetch_rest(MYSQL_STMT *st, MYSQL_BIND *b, unsigned i, struct col *c, size_t 
 		return -1;
 	c->cap = c->len;
 	c->buf = xrealloc(c->buf, c->cap);
-	b[i].buffer = c->buf + have;
-	b[i].buffer_length = c->len - have;
-	if (mysql_stmt_fetch_column(st, &b[i], i, have) != 0)
-		return -1;
-	/* Rebind the whole (bigger) buffer for the next rows. */
 	b[i].buffer = c->buf;
 	b[i].buffer_length = c->cap;
+	*rebind = true;
+	part = b[i];
+	part.buffer = c->buf + have;
+	part.buffer_length = c->len - have;
+	if (mysql_stmt_fetch_column(st, &part, i, have) != 0)
+		return -1;
 	return 0;
 }
 
@@ -533,7 +539,7 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 	unsigned ncols = 0, i;
 	size_t saved_limit = out->limit;
 	long last_ns = now_ns();
-	bool broken = false;
+	bool broken = false, rebind = false;
 	int rc = -1, fr;
 
 	memset(info, 0, sizeof(*info));
@@ -579,6 +585,12 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 			broken = true;	/* rows may still be in flight */
 			goto out;
 		}
+		if (rebind && mysql_stmt_bind_result(st, b) != 0) {
+			err_from_stmt(db, st, err);
+			broken = true;
+			goto out;
+		}
+		rebind = false;
 		fr = mysql_stmt_fetch(st);
 		if (fr == MYSQL_NO_DATA)
 			break;
@@ -599,7 +611,7 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 			if (i > 0)
 				tbuf_putc(out, ',');
 			if (!cols[i].is_null && cols[i].buf != NULL &&
-			    col_fetch_rest(st, b, i, &cols[i], out->limit) != 0) {
+			    col_fetch_rest(st, b, i, &cols[i], out->limit, &rebind) != 0) {
 				out->full = true;
 				break;
 			}
@@ -674,7 +686,7 @@ tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *para
 	struct col *cols = NULL;
 	size_t cap_rows = 0;
 	unsigned ncols = 0, i;
-	bool broken = false;
+	bool broken = false, rebind = false;
 	int rc = -1, fr;
 
 	memset(tab, 0, sizeof(*tab));
@@ -706,7 +718,15 @@ tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *para
 		err_from_stmt(db, st, err);
 		goto out;
 	}
-	while ((fr = mysql_stmt_fetch(st)) != MYSQL_NO_DATA) {
+	for (;;) {
+		if (rebind && mysql_stmt_bind_result(st, b) != 0) {
+			err_from_stmt(db, st, err);
+			broken = true;
+			goto out;
+		}
+		rebind = false;
+		if ((fr = mysql_stmt_fetch(st)) == MYSQL_NO_DATA)
+			break;
 		if (fr == 1) {
 			err_from_stmt(db, st, err);
 			broken = conn_gone(err->mysql_errno);
@@ -724,7 +744,7 @@ tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *para
 				*cell = NULL;
 				continue;
 			}
-			if (col_fetch_rest(st, b, i, &cols[i], 16u << 20) != 0) {
+			if (col_fetch_rest(st, b, i, &cols[i], 16u << 20, &rebind) != 0) {
 				tool_err_set(err, TOOL_E_MYSQL, "a catalog value is too long");
 				tab->nrows++;	/* so the cells written so far are freed */
 				for (; i < ncols; i++)
