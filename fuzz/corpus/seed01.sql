@@ -1,0 +1,1 @@
+SELECT t.* FROM invoices AS t WHERE t.status = ? ORDER BY t.invoice_date DESC LIMIT ? OFFSET ?

@@ -1,0 +1,1 @@
+SHOW FULL COLUMNS FROM saia_demo.t FROM saia_demo LIKE 'a%'

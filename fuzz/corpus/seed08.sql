@@ -1,0 +1,1 @@
+DESCRIBE saia_demo.invoices 'inv%'

@@ -1,0 +1,1 @@
+SELECT JSON_EXTRACT(d, '$.a'), d->>'$.b', ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM JSON_TABLE('[1]', '$[*]' COLUMNS (n INT PATH '$')) jt

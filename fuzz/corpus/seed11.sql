@@ -1,0 +1,1 @@
+SELECT * FROM t1 LEFT JOIN (t2, other.t3) ON t1.a = t2.a WHERE x IN (SELECT y FROM u) INTO @v

@@ -1,0 +1,1 @@
+SELECT COUNT (x), `sleep`(1), saia_demo.fn_customer_balance(1), NEXT VALUE FOR s, s.nextval
