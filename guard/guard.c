@@ -426,10 +426,12 @@ guard_lex(const char *sql, size_t len, size_t off, struct guard_token *tok)
  * Name tables, upper case and sorted by byte value (bsearch).  Each is
  * a list of bare words; a word matches case-insensitively.
  *
- * builtin_funcs: read-only built-ins that may be called.  Only names that
- * are built in on MySQL 8 and MariaDB 10.6+ (or are CAST/JSON_TABLE type
- * names), since an unqualified name that is not a built-in on the server
- * resolves to a stored function, which can write.
+ * builtin_funcs: read-only built-ins that may be called, and CAST and
+ * JSON_TABLE type names.  An unqualified name that is not a built-in on
+ * the server resolves to a stored function, which can write; a few names
+ * here are MySQL-only (REGEXP_LIKE, ANY_VALUE, GROUPING, UUID_TO_BIN,
+ * BIN_TO_UUID, IS_UUID, RANDOM_BYTES) and on MariaDB would reach a tenant's
+ * stored function of that name, if it had one.
  * denied_funcs: built-ins that stall, lock, read files or change state;
  * refused even when a tenant lists them.
  * noncall_words: reserved words that may be followed by "(" without being
