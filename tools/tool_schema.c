@@ -250,18 +250,26 @@ tools_check(struct tools *reg, void *fp)
 	return 0;
 }
 
-/* ---- list_customer_tables ---- */
+/* ---- list_customer_tables and get_database_overview ---- */
 
+/*
+ * Both answer {"database", "table_count", "tables": [...]} from one
+ * catalog statement; list_customer_tables adds engine and comment,
+ * get_database_overview the column count.
+ */
 static int
-run_list_tables(struct tool_call *c)
+put_tables(struct tool_call *c, bool overview)
 {
 	struct tool_param p = str_param(tool_db_name(c->db));
 	struct tool_table tab;
 	size_t r;
 
-	if (tool_db_table(c->db, "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, TABLE_COMMENT"
-	    " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
-	    &p, 1, MAX_TABLES, &tab, c->err) != 0)
+	if (tool_db_table(c->db, "SELECT t.TABLE_NAME, t.TABLE_TYPE, t.ENGINE, t.TABLE_ROWS,"
+	    " t.TABLE_COMMENT, COUNT(c.COLUMN_NAME) FROM information_schema.TABLES AS t"
+	    " LEFT JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA"
+	    " AND c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = ?"
+	    " GROUP BY t.TABLE_NAME, t.TABLE_TYPE, t.ENGINE, t.TABLE_ROWS, t.TABLE_COMMENT"
+	    " ORDER BY t.TABLE_NAME", &p, 1, MAX_TABLES, &tab, c->err) != 0)
 		return -1;
 	tbuf_puts(c->out, "{\"database\":");
 	tbuf_json_cstr(c->out, tool_db_name(c->db));
@@ -275,7 +283,7 @@ run_list_tables(struct tool_call *c)
 		tbuf_puts(c->out, "{\"name\":");
 		tbuf_json_cstr(c->out, tool_cell(&tab, r, 0));
 		tbuf_puts(c->out, view ? ",\"type\":\"view\"" : ",\"type\":\"table\"");
-		if (!view && tool_cell(&tab, r, 2) != NULL) {
+		if (!overview && !view && tool_cell(&tab, r, 2) != NULL) {
 			tbuf_puts(c->out, ",\"engine\":");
 			tbuf_json_cstr(c->out, tool_cell(&tab, r, 2));
 		}
@@ -283,13 +291,25 @@ run_list_tables(struct tool_call *c)
 			tbuf_puts(c->out, ",\"rows_estimate\":");
 			put_int_text(c->out, tool_cell(&tab, r, 3));
 		}
-		tbuf_puts(c->out, ",\"comment\":");
-		tbuf_json_cstr(c->out, view || tool_cell(&tab, r, 4) == NULL ? "" : tool_cell(&tab, r, 4));
+		if (overview) {
+			tbuf_puts(c->out, ",\"column_count\":");
+			put_int_text(c->out, tool_cell(&tab, r, 5));
+		} else {
+			tbuf_puts(c->out, ",\"comment\":");
+			tbuf_json_cstr(c->out, view || tool_cell(&tab, r, 4) == NULL ? "" :
+			    tool_cell(&tab, r, 4));
+		}
 		tbuf_putc(c->out, '}');
 	}
 	tbuf_puts(c->out, "]}");
 	tool_table_free(&tab);
 	return 0;
+}
+
+static int
+run_list_tables(struct tool_call *c)
+{
+	return put_tables(c, false);
 }
 
 const struct tool_def tool_def_list_tables = {
@@ -596,40 +616,7 @@ const struct tool_def tool_def_count_rows = {
 static int
 run_database_overview(struct tool_call *c)
 {
-	struct tool_param p = str_param(tool_db_name(c->db));
-	struct tool_table tab;
-	size_t r;
-
-	if (tool_db_table(c->db, "SELECT t.TABLE_NAME, t.TABLE_TYPE, t.TABLE_ROWS,"
-	    " COUNT(c.COLUMN_NAME) FROM information_schema.TABLES AS t"
-	    " LEFT JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA"
-	    " AND c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = ?"
-	    " GROUP BY t.TABLE_NAME, t.TABLE_TYPE, t.TABLE_ROWS ORDER BY t.TABLE_NAME",
-	    &p, 1, MAX_TABLES, &tab, c->err) != 0)
-		return -1;
-	tbuf_puts(c->out, "{\"database\":");
-	tbuf_json_cstr(c->out, tool_db_name(c->db));
-	tbuf_printf(c->out, ",\"table_count\":%zu,\"tables\":[", tab.nrows);
-	for (r = 0; r < tab.nrows; r++) {
-		const char *type = tool_cell(&tab, r, 1);
-		bool view = type != NULL && strstr(type, "VIEW") != NULL;
-
-		if (r > 0)
-			tbuf_putc(c->out, ',');
-		tbuf_puts(c->out, "{\"name\":");
-		tbuf_json_cstr(c->out, tool_cell(&tab, r, 0));
-		tbuf_puts(c->out, view ? ",\"type\":\"view\"" : ",\"type\":\"table\"");
-		if (!view) {
-			tbuf_puts(c->out, ",\"rows_estimate\":");
-			put_int_text(c->out, tool_cell(&tab, r, 2));
-		}
-		tbuf_puts(c->out, ",\"column_count\":");
-		put_int_text(c->out, tool_cell(&tab, r, 3));
-		tbuf_putc(c->out, '}');
-	}
-	tbuf_puts(c->out, "]}");
-	tool_table_free(&tab);
-	return 0;
+	return put_tables(c, true);
 }
 
 const struct tool_def tool_def_database_overview = {
