@@ -657,6 +657,104 @@ out:
 	return rc;
 }
 
+/* ---- rows handed to a callback (tool_db_each) ---- */
+
+struct tool_row {
+	MYSQL_STMT *st;
+	MYSQL_BIND *b;
+	struct col *cols;
+	unsigned ncols;
+	bool rebind;		/* a buffer grew: bind again before the next fetch */
+};
+
+bool
+tool_row_null(const struct tool_row *row, unsigned i)
+{
+	return i >= row->ncols || row->cols[i].is_null;
+}
+
+int
+tool_row_put(struct tool_row *row, unsigned i, struct tbuf *out)
+{
+	struct col *c = NULL;
+
+	if (i >= row->ncols) {
+		tbuf_put(out, "null", 4);
+		return tbuf_full(out) ? -1 : 0;
+	}
+	c = &row->cols[i];
+	if (!c->is_null && c->buf != NULL &&
+	    col_fetch_rest(row->st, row->b, i, c, out->limit > 0 ? out->limit : (size_t)-1,
+	    &row->rebind) != 0) {
+		out->full = true;
+		return -1;
+	}
+	col_encode(out, c);
+	return tbuf_full(out) ? -1 : 0;
+}
+
+int
+tool_db_each(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n_params, struct tool_ctx *ctx, int (*fn)(void *arg, struct tool_row *row),
+    void *arg, struct tool_err *err)
+{
+	MYSQL_STMT *st = NULL;
+	MYSQL_RES *meta = NULL;
+	MYSQL_BIND *b = NULL;
+	struct col *cols = NULL;
+	struct tool_row row;
+	unsigned ncols = 0;
+	bool broken = false;
+	int rc = -1, fr;
+
+	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
+		goto out;
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
+		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
+		goto out;
+	}
+	ncols = mysql_num_fields(meta);
+	cols = xcalloc(ncols, sizeof(*cols));
+	b = xcalloc(ncols, sizeof(*b));
+	cols_bind(mysql_fetch_fields(meta), ncols, cols, b);
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		err_from_stmt(db, st, err);
+		goto out;
+	}
+	row = (struct tool_row){ .st = st, .b = b, .cols = cols, .ncols = ncols };
+	for (;;) {
+		if (ctx != NULL && ctx->cancelled) {
+			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
+			broken = true;
+			goto out;
+		}
+		if (row.rebind && mysql_stmt_bind_result(st, b) != 0) {
+			err_from_stmt(db, st, err);
+			broken = true;
+			goto out;
+		}
+		row.rebind = false;
+		fr = mysql_stmt_fetch(st);
+		if (fr == MYSQL_NO_DATA)
+			break;
+		if (fr == 1) {
+			err_from_stmt(db, st, err);
+			broken = conn_gone(err->mysql_errno);
+			goto out;
+		}
+		if (fn(arg, &row) != 0)
+			break;
+	}
+	rc = 0;
+out:
+	cols_free(cols, ncols);
+	free(b);
+	if (meta != NULL)
+		mysql_free_result(meta);
+	db_done(db, st, broken);
+	return rc;
+}
+
 /* ---- small results into memory ---- */
 
 void

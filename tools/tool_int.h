@@ -84,6 +84,27 @@ int tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *p
     struct tbuf *out, struct tool_rows_info *info, struct tool_err *err);
 
 /*
+ * Run one statement through the guard like tool_db_rows(), and hand each
+ * row to fn(arg, row) instead of writing a row result: fn picks the cells
+ * it wants and encodes them exactly (CONTRACT 5) with tool_row_put().  fn
+ * returns 0 to go on or 1 to stop; on a stop the rest of the result is read
+ * off the wire, so the statement must carry its own LIMIT.  ctx (may be
+ * NULL) gives cancellation.  0, or -1 with err filled.  The row is
+ * borrowed for the call of fn only.
+ */
+struct tool_row;
+int tool_db_each(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n_params, struct tool_ctx *ctx, int (*fn)(void *arg, struct tool_row *row),
+    void *arg, struct tool_err *err);
+/* Is cell i of the row SQL NULL (or past the last column)? */
+bool tool_row_null(const struct tool_row *row, unsigned i);
+/*
+ * Encode cell i into out as tool_db_rows() would.  A value that cannot fit
+ * out's limit sets out->full.  Returns 0, or -1 when out is full.
+ */
+int tool_row_put(struct tool_row *row, unsigned i, struct tbuf *out);
+
+/*
  * A small result read into memory, for the schema tools: cells[r * ncols + c]
  * is a NUL-terminated string or NULL for SQL NULL.  At most max_rows rows.
  */
