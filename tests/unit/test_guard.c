@@ -181,6 +181,8 @@ static const struct gcase cases[] = {
 	A("A142", SELECT, "SELECT ISNULL(x), INTERVAL(5, 1, 10), FIELD('b', 'a', 'b') FROM t"),
 	A("A143", SELECT, "SELECT x FROM t WHERE x MEMBER OF('[1]')"),
 	A("A144", SELECT, "SELECT * FROM t FOR SYSTEM_TIME AS OF TIMESTAMP '2020-01-01 00:00:00'"),
+	/* JSON_TABLE stays allowed wherever a table reference stands (R162) */
+	A("A145", SELECT, "SELECT i.id, jt.n FROM invoices i, JSON_TABLE('[1,2]', '$[*]' COLUMNS (n INT PATH '$')) AS jt JOIN JSON_TABLE('[3]', '$[*]' COLUMNS (m INT PATH '$')) AS j2 ON 1 WHERE i.id = jt.n"),
 
 	/* refused: more than one statement */
 	R("R001", MULTI, 10, "SELECT 1; DROP TABLE t"),
@@ -358,6 +360,10 @@ static const struct gcase cases[] = {
 	/* MySQL-only built-ins: on MariaDB these names reach a stored function. */
 	R("R160", FUNCTION, 7, "SELECT REGEXP_LIKE(a, 'x') FROM t"),
 	R("R161", FUNCTION, 7, "SELECT ANY_VALUE(a) FROM t GROUP BY b"),
+	/* once allowed: on MariaDB 10.11 these calls reached a stored function of that name */
+	R("R162", FUNCTION, 7, "SELECT JSON_TABLE('[1]', '$', 1)"),
+	R("R163", FUNCTION, 7, "SELECT POINT(1) FROM t"),
+	R("R164", FUNCTION, 7, "SELECT ST_ISVALID(g) FROM t"),
 };
 
 /* Does the statement have a second statement or an executable comment? */
