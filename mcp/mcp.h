@@ -51,6 +51,7 @@ struct mcp_msg {
 	const char *method;	/* NULL unless request or notification */
 	cJSON *params;		/* borrowed from json; NULL when absent */
 	char *id;		/* raw JSON text of the id, owned; NULL when none */
+	bool nul;		/* a string in the request held \u0000 (cJSON cuts it there) */
 	int code;		/* for MCP_K_ERROR */
 	const char *message;	/* for MCP_K_ERROR, static */
 };

@@ -48,7 +48,8 @@ struct server {
 	bool eof;
 	volatile bool gone;		/* stdout is closed */
 	bool initialized;
-	bool structured;
+	bool structured;		/* 2025-06-18+: structuredContent, outputSchema, title */
+	bool annotations;	/* 2025-03-26+: tool annotations */
 };
 
 /* ---- output ---- */
@@ -273,8 +274,30 @@ tool_enabled(struct server *srv, const char *name)
 	return false;
 }
 
+/*
+ * The progress token's JSON text exactly as the client sent it in line
+ * (params._meta.progressToken), so that a number keeps every digit; new
+ * (free()), or NULL.
+ */
+static char *
+raw_token(const char *line, size_t len)
+{
+	const char *p, *meta, *tok;
+	size_t np, nm, nt;
+	char *s;
+
+	if ((p = mcp_raw_member(line, len, "params", &np)) == NULL ||
+	    (meta = mcp_raw_member(p, np, "_meta", &nm)) == NULL ||
+	    (tok = mcp_raw_member(meta, nm, "progressToken", &nt)) == NULL)
+		return NULL;
+	s = xmalloc(nt + 1);
+	memcpy(s, tok, nt);
+	s[nt] = '\0';
+	return s;
+}
+
 static void
-queue_call(struct server *srv, struct mcp_msg *m)
+queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m->params, "name");
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(m->params, "arguments");
@@ -305,9 +328,10 @@ queue_call(struct server *srv, struct mcp_msg *m)
 	if (cJSON_IsObject(args))
 		j->args = cJSON_Duplicate(args, true);
 	if (cJSON_IsString(tok) || cJSON_IsNumber(tok))
-		j->progress = cJSON_PrintUnformatted(tok);
+		j->progress = raw_token(line, len);
 	j->last_progress = 0;
 	j->ctx.progress = progress_cb;
+	j->ctx.arg_nul = m->nul;
 	j->ctx.opaque = j;
 
 	pthread_mutex_lock(&srv->q_lock);
@@ -376,6 +400,7 @@ do_initialize(struct server *srv, struct mcp_msg *m)
 	}
 	version = mcp_negotiate(pv->valuestring);
 	srv->structured = mcp_version_structured(version);
+	srv->annotations = strcmp(version, "2025-03-26") >= 0;
 	tbuf_init(&b, 0);
 	tbuf_printf(&b, "{\"protocolVersion\":\"%s\",\"capabilities\":{\"tools\":"
 	    "{\"listChanged\":false}},\"serverInfo\":{\"name\":\"saia-mcp\","
@@ -392,7 +417,7 @@ do_initialize(struct server *srv, struct mcp_msg *m)
 }
 
 static void
-do_request(struct server *srv, struct mcp_msg *m)
+do_request(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 {
 	const char *meth = m->method;
 
@@ -411,7 +436,7 @@ do_request(struct server *srv, struct mcp_msg *m)
 			return;
 		}
 		if (meth[6] == 'c') {
-			queue_call(srv, m);
+			queue_call(srv, m, line, len);
 		} else if (cJSON_GetObjectItemCaseSensitive(m->params, "cursor") != NULL) {
 			send_error(srv, m->id, MCP_INVALID_PARAMS,
 			    "Invalid params: unknown cursor (the tool list has one page)");
@@ -420,7 +445,7 @@ do_request(struct server *srv, struct mcp_msg *m)
 
 			tbuf_init(&b, 0);
 			tbuf_puts(&b, "{\"tools\":");
-			tbuf_puts(&b, tools_list_json(srv->tools, srv->structured));
+			tbuf_puts(&b, tools_list_json(srv->tools, srv->structured, srv->annotations));
 			tbuf_putc(&b, '}');
 			send_result(srv, m->id, b.data);
 			tbuf_free(&b);
@@ -445,7 +470,7 @@ handle_line(struct server *srv, const char *line, size_t len)
 		send_error(srv, m.id, m.code, m.message);
 		break;
 	case MCP_K_REQUEST:
-		do_request(srv, &m);
+		do_request(srv, &m, line, len);
 		break;
 	case MCP_K_NOTIFICATION:
 		if (strcmp(m.method, "notifications/cancelled") == 0 && cJSON_IsObject(m.params))
@@ -472,6 +497,10 @@ read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 	bool over = false;
 	int c;
 
+	if (*buf == NULL) {
+		*cap = 4096;
+		*buf = xmalloc(*cap);
+	}
 	flockfile(in);
 	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
 		if (over)

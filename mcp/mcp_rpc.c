@@ -143,6 +143,31 @@ mcp_raw_member(const char *s, size_t len, const char *key, size_t *n)
 	return NULL;
 }
 
+/*
+ * Does a string in the (valid) JSON text hold the escape \u0000?  cJSON
+ * keeps strings NUL-terminated, so such a string would be silently cut.
+ */
+static bool
+has_nul_escape(const char *s, size_t len)
+{
+	bool in_string = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = s[i] == '"';
+		} else if (s[i] == '"') {
+			in_string = false;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' && s[i + 3] == '0' &&
+			    s[i + 4] == '0' && s[i + 5] == '0')
+				return true;
+			i++;
+		}
+	}
+	return false;
+}
+
 /* ---- classification ---- */
 
 static void
@@ -172,11 +197,16 @@ void
 mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 {
 	const cJSON *jv, *method, *id;
-	const char *raw;
+	const char *raw, *end = NULL;
 	size_t rawlen;
 
 	memset(m, 0, sizeof(*m));
-	m->json = cJSON_ParseWithLength(line, len);
+	m->json = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (m->json != NULL && skip_ws(line, (size_t)(end - line), len) != len) {
+		/* One message per line: anything after the value is an error. */
+		cJSON_Delete(m->json);
+		m->json = NULL;
+	}
 	if (m->json == NULL) {
 		set_error(m, MCP_PARSE_ERROR, "Parse error: the line is not valid JSON");
 		return;
@@ -249,6 +279,7 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 	}
 	m->kind = MCP_K_REQUEST;
 	m->method = method->valuestring;
+	m->nul = has_nul_escape(line, len);
 }
 
 void

@@ -52,8 +52,7 @@ struct tools {
 	size_t n;
 	struct tool_def *queries;	/* the tenant's own queries, owned */
 	size_t n_queries;
-	char *list_structured;	/* rendered tools arrays, owned */
-	char *list_plain;
+	char *lists[4];		/* rendered tools arrays by shape, owned */
 };
 
 bool
@@ -144,8 +143,8 @@ tools_free(struct tools *reg)
 	free(reg->tools);
 	free(reg->names);
 	tool_query_defs_free(reg->queries, reg->n_queries);
-	free(reg->list_structured);
-	free(reg->list_plain);
+	for (i = 0; i < 4; i++)
+		free(reg->lists[i]);
 	tool_db_free(reg->db);
 	free(reg);
 }
@@ -158,7 +157,7 @@ tools_names(const struct tools *reg, size_t *n)
 }
 
 static char *
-render_list(const struct tools *reg, bool structured)
+render_list(const struct tools *reg, bool structured, bool annotations)
 {
 	struct tbuf b;
 	size_t i, len;
@@ -184,22 +183,25 @@ render_list(const struct tools *reg, bool structured)
 			tbuf_puts(&b, ",\"outputSchema\":");
 			tbuf_puts(&b, d->output_schema);
 		}
-		tbuf_puts(&b, ",\"annotations\":{\"title\":");
-		tbuf_json_cstr(&b, d->title);
-		tbuf_puts(&b, ",\"readOnlyHint\":true,\"destructiveHint\":false,"
-		    "\"idempotentHint\":true,\"openWorldHint\":false}}");
+		if (annotations) {
+			tbuf_puts(&b, ",\"annotations\":{\"title\":");
+			tbuf_json_cstr(&b, d->title);
+			tbuf_puts(&b, ",\"readOnlyHint\":true,\"destructiveHint\":false,"
+			    "\"idempotentHint\":true,\"openWorldHint\":false}");
+		}
+		tbuf_putc(&b, '}');
 	}
 	tbuf_putc(&b, ']');
 	return tbuf_take(&b, &len);
 }
 
 const char *
-tools_list_json(struct tools *reg, bool structured)
+tools_list_json(struct tools *reg, bool structured, bool annotations)
 {
-	char **slot = structured ? &reg->list_structured : &reg->list_plain;
+	char **slot = &reg->lists[(structured ? 2 : 0) + (annotations ? 1 : 0)];
 
 	if (*slot == NULL)
-		*slot = render_list(reg, structured);
+		*slot = render_list(reg, structured, annotations);
 	return *slot;
 }
 
@@ -432,7 +434,11 @@ tools_call(struct tools *reg, const char *name, const cJSON *args,
 	reply->truncated = false;
 
 	memset(&err, 0, sizeof(err));
-	if (check_args(e->input, args, &err) != 0) {
+	if (ctx != NULL && ctx->arg_nul) {
+		tool_err_set(&err, TOOL_E_INVALID, "an argument holds a NUL character (\\u0000);"
+		    " no table name, search term or value here can contain one");
+		rc = -1;
+	} else if (check_args(e->input, args, &err) != 0) {
 		rc = -1;
 	} else {
 		const cJSON *a;

@@ -26,6 +26,8 @@ struct tool_ctx {
 	void (*progress)(struct tool_ctx *ctx, double progress, const char *message);
 	/* Set (from another thread) when the client cancelled the call. */
 	volatile int cancelled;
+	/* An argument string held \u0000, which the parsed arguments have lost. */
+	bool arg_nul;
 	void *opaque;
 };
 
@@ -58,9 +60,10 @@ const char *const *tools_names(const struct tools *reg, size_t *n);
 
 /*
  * The "tools" array of tools/list as compact JSON text, rendered once.
- * structured selects the 2025-06-18+ shape (title, outputSchema).  Borrowed.
+ * structured selects the 2025-06-18+ fields (title, outputSchema),
+ * annotations the 2025-03-26+ ones.  Borrowed.
  */
-const char *tools_list_json(struct tools *reg, bool structured);
+const char *tools_list_json(struct tools *reg, bool structured, bool annotations);
 
 /*
  * Run tool name with args (an object, or NULL for none; borrowed) for the

@@ -245,6 +245,15 @@ conn_gone(unsigned no)
 static void
 err_from_stmt(struct tool_db *db, MYSQL_STMT *st, struct tool_err *err)
 {
+	/*
+	 * libmariadb leaves an error met while reading a row (the time limit,
+	 * KILL QUERY, a lost connection) on the connection, not the statement.
+	 */
+	if (mysql_stmt_errno(st) == 0 && db->conn != NULL && mysql_errno(db->conn) != 0) {
+		tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
+		    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+		return;
+	}
 	tool_err_mysql(err, mysql_stmt_errno(st), mysql_stmt_sqlstate(st), mysql_stmt_error(st),
 	    db->t->limits.query_timeout_ms);
 }
@@ -269,12 +278,13 @@ guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
 
 /*
  * Prepare and execute sql with params on a live connection, reconnecting
- * once when the connection turns out to be gone.  Returns the executed
- * statement (caller closes), or NULL with err set.
+ * once when the connection turns out to be gone.  ctx (may be NULL): a
+ * call cancelled before its statement starts does not start it.  Returns
+ * the executed statement (caller closes), or NULL with err set.
  */
 static MYSQL_STMT *
-db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
-    size_t n, struct tool_err *err)
+db_exec_ctx(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n, const struct tool_ctx *ctx, struct tool_err *err)
 {
 	MYSQL_BIND *pb = NULL;
 	MYSQL_STMT *st = NULL;
@@ -327,6 +337,17 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 				break;
 			}
 			set_running(db, true);
+			/*
+			 * A cancel that came before `running` was set had nothing
+			 * to KILL; it is seen here instead (db->lock orders the two).
+			 */
+			if (ctx != NULL && ctx->cancelled) {
+				set_running(db, false);
+				tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
+				mysql_stmt_close(st);
+				st = NULL;
+				break;
+			}
 			if (mysql_stmt_execute(st) == 0)
 				goto out;	/* running stays true while rows stream */
 			set_running(db, false);
@@ -343,6 +364,13 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 out:
 	free(pb);
 	return st;
+}
+
+static MYSQL_STMT *
+db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
+    size_t n, struct tool_err *err)
+{
+	return db_exec_ctx(db, sql, params, n, NULL, err);
 }
 
 /*
@@ -543,7 +571,7 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 	int rc = -1, fr;
 
 	memset(info, 0, sizeof(*info));
-	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
+	if ((st = db_exec_ctx(db, sql, params, n_params, ctx, err)) == NULL)
 		goto out;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
 		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
@@ -893,7 +921,15 @@ tool_db_table_check(struct tool_db *db, const char *arg, const char *table_name,
 	size_t n = strlen(table_name);
 	const char *ty;
 
-	if (n == 0 || n > 64 || !tval_utf8_valid(table_name, n)) {
+	/* MySQL identifiers are utf8mb3: a 4-byte character cannot be in one. */
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)table_name[k] >= 0xF0) {
+			tool_err_set(err, TOOL_E_INVALID, "%s: there is no table or view named '%.64s'"
+			    " in this database (table names cannot hold characters beyond U+FFFF);"
+			    " list_customer_tables shows the names", arg, table_name);
+			return -1;
+		}
+	if (n == 0 || n > 256 || !tval_utf8_valid(table_name, n)) {
 		tool_err_set(err, TOOL_E_INVALID,
 		    "%s must be a table name of 1 to 64 characters; list_customer_tables shows them", arg);
 		return -1;

@@ -13,6 +13,7 @@
 
 #include "tenant.h"
 #include "tool_int.h"
+#include "tool_mapping.h"
 #include "tool_rows.h"
 #include "tool_value.h"
 
@@ -247,7 +248,8 @@ tools_check(struct tools *reg, void *fp)
 	fprintf(out, "  tls:       %s\n", f.tls);
 	fprintf(out, "  can write: %s%s%s\n", f.can_write ? "YES: " : "no",
 	    f.can_write ? f.write_what : "", f.can_write ? " (grant SELECT only)" : "");
-	return 0;
+	/* The business tools' schema mapping (tool_mapping.c). */
+	return tool_map_print(db, out);
 }
 
 /* ---- list_customer_tables and get_database_overview ---- */
@@ -433,7 +435,9 @@ run_describe_table(struct tool_call *c)
 		    tool_cell(&cols, r, 2) != NULL && strcmp(tool_cell(&cols, r, 2), "YES") == 0 ?
 		    "true" : "false");
 		tbuf_json_cstr(c->out, tool_cell(&cols, r, 3) ? tool_cell(&cols, r, 3) : "");
-		if (dflt != NULL) {
+		/* MariaDB reports a NULL default as the bare word NULL (a string
+		 * default comes quoted): no default to show, as on MySQL. */
+		if (dflt != NULL && !(tool_db_is_mariadb(c->db) && strcmp(dflt, "NULL") == 0)) {
 			tbuf_puts(c->out, ",\"default\":");
 			tbuf_json_cstr(c->out, dflt);
 		}
