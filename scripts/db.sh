@@ -4,7 +4,8 @@
 # 127.0.0.1:$SAIA_DB_PORT and on a private unix socket.
 #
 #   bash scripts/db.sh start     create the datadir if new, start mariadbd, wait until it answers
-#   bash scripts/db.sh load      (re)create saia_demo + saia_other from tests/data and the accounts
+#   bash scripts/db.sh load      (re)create saia_demo + saia_other + saia_mapped from tests/data and the accounts
+#   bash scripts/db.sh load mapped   (re)create only saia_mapped and its account (needs saia_demo)
 #   bash scripts/db.sh up        start + load
 #   bash scripts/db.sh stop      clean shutdown; no-op when not running
 #   bash scripts/db.sh status    exit 0 when running, 1 when not
@@ -19,6 +20,7 @@
 #   SAIA_DEMO_PASSWORD  saia_ro's password,       default demo-ro-pw
 #   SAIA_RW_PASSWORD    saia_rw's password,       default demo-rw-pw
 #   SAIA_OTHER_PASSWORD saia_other_ro's password, default other-ro-pw
+#   SAIA_MAPPED_PASSWORD saia_mapped_ro's password, default mapped-ro-pw
 #   SAIA_DB_TIME_ZONE   the server's global time_zone, default +01:00 (on purpose not
 #                       UTC: a client that forgets time_zone='+00:00' sees shifted TIMESTAMPs)
 #
@@ -40,8 +42,10 @@ PORT="${SAIA_DB_PORT:-33316}"
 RO_PW="${SAIA_DEMO_PASSWORD:-demo-ro-pw}"
 RW_PW="${SAIA_RW_PASSWORD:-demo-rw-pw}"
 OTHER_PW="${SAIA_OTHER_PASSWORD:-other-ro-pw}"
+MAPPED_PW="${SAIA_MAPPED_PASSWORD:-mapped-ro-pw}"
 TZ_SERVER="${SAIA_DB_TIME_ZONE:-+01:00}"
 SAMPLE_SQL="$ROOT/tests/data/sample_company.sql"
+MAPPED_SQL="$ROOT/tests/data/mapped_schema.sql"
 START_TIMEOUT_S=30
 STOP_TIMEOUT_S=30
 
@@ -222,8 +226,35 @@ cmd_status() {
 	return 1
 }
 
+# saia_mapped: the sample company under German names (copied from saia_demo) and its
+# read-only account.  Idempotent; saia_demo must be loaded.
+load_mapped() {
+	[[ -r "$MAPPED_SQL" ]] || saia_die "cannot read $MAPPED_SQL"
+	saia_log "loading saia_mapped from ${MAPPED_SQL#"$ROOT"/}"
+	client -e "DROP DATABASE IF EXISTS saia_mapped;
+		CREATE DATABASE saia_mapped CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+	if ! client --default-character-set=utf8mb4 saia_mapped <"$MAPPED_SQL"; then
+		saia_die "loading $MAPPED_SQL failed (is saia_demo loaded?)"
+	fi
+	local mapped h
+	mapped="$(sql_str "$MAPPED_PW")"
+	{
+		for h in '%' 'localhost' '127.0.0.1'; do
+			printf "DROP USER IF EXISTS 'saia_mapped_ro'@'%s';\n" "$h"
+			printf "CREATE USER 'saia_mapped_ro'@'%s' IDENTIFIED BY %s;\n" "$h" "$mapped"
+			printf "GRANT SELECT ON saia_mapped.* TO 'saia_mapped_ro'@'%s';\n" "$h"
+		done
+		echo "FLUSH PRIVILEGES;"
+	} | client
+}
+
 cmd_load() {
 	need_running
+	if [[ "${1:-}" == mapped ]]; then
+		load_mapped
+		return
+	fi
+	[[ -z "${1:-}" ]] || saia_die "usage: db.sh load [mapped]"
 	[[ -r "$SAMPLE_SQL" ]] || saia_die "cannot read $SAMPLE_SQL"
 	saia_log "loading saia_demo from ${SAMPLE_SQL#"$ROOT"/}"
 	client -e "DROP DATABASE IF EXISTS saia_demo;
@@ -261,10 +292,11 @@ SQL
 		done
 		echo "FLUSH PRIVILEGES;"
 	} | client
+	load_mapped
 	drop_anonymous
 	local n
 	n="$(client -N -B -e "SELECT COUNT(*) FROM saia_demo.invoices")"
-	saia_log "loaded: saia_demo ($n invoices), saia_other; accounts saia_ro, saia_rw, saia_other_ro"
+	saia_log "loaded: saia_demo ($n invoices), saia_other, saia_mapped; accounts saia_ro, saia_rw, saia_other_ro, saia_mapped_ro"
 }
 
 cmd_sql() {
@@ -277,7 +309,7 @@ cmd_env() {
 	for v in "SAIA_DB_DIR=$DIR" "SAIA_DB_SOCKET=$SOCK" "SAIA_DB_PORT=$PORT" \
 		"SAIA_DB_HOST=127.0.0.1" "SAIA_DB_NAME=saia_demo" \
 		"SAIA_DEMO_PASSWORD=$RO_PW" "SAIA_RW_PASSWORD=$RW_PW" \
-		"SAIA_OTHER_PASSWORD=$OTHER_PW"; do
+		"SAIA_OTHER_PASSWORD=$OTHER_PW" "SAIA_MAPPED_PASSWORD=$MAPPED_PW"; do
 		printf 'export %s=%s\n' "${v%%=*}" "$(saia_shell_quote "${v#*=}")"
 	done
 }
@@ -330,7 +362,27 @@ EOF
 		db slow "$PORT" saia_demo saia_ro SAIA_DEMO_PASSWORD
 		echo "    enabled_tools: $every"
 		echo "    limits: {query_timeout_ms: 1000}"
-		# (issue 3) the differently named schema: tenant 'mapped' is added below.
+		# (issue 3) the sample company under German names, found through schema:
+		local biz="[get_all_invoices, get_invoice_count, get_invoice_by_number, get_latest_invoice, get_contacts]"
+		local schema_tools="test_customer_database_connection, list_customer_tables, describe_customer_table, get_customer_table_sample, count_customer_table_rows, get_database_overview"
+		echo "  mapped:     # saia_mapped: every business key given in schema:"
+		db mapped "$PORT" saia_mapped saia_mapped_ro SAIA_MAPPED_PASSWORD
+		echo "    enabled_tools: [${biz:1:${#biz}-2}, $schema_tools]"
+		echo "    schema:"
+		echo "      invoices: {table: rechnungen, number: nr, date: datum, total: betrag, status: zustand, customer: kunde}"
+		echo "      invoice_items: {table: rechnungspositionen, invoice: rechnung}"
+		echo "      contacts: {table: kontakte, name: voller_name, email: e_mail, phone: telefon, company: firma}"
+		echo "  mapped_partial:  # saia_mapped, invoices not mapped (no date column found); contacts in a latin1 table"
+		db mapped_partial "$PORT" saia_mapped saia_mapped_ro SAIA_MAPPED_PASSWORD
+		echo "    enabled_tools: $biz"
+		echo "    schema:"
+		echo "      contacts: {table: notizen_latin1, name: text}"
+		echo "  mapped_wrong:  # saia_demo with a schema: that names a column it does not have"
+		db mapped_wrong "$PORT" saia_demo saia_ro SAIA_DEMO_PASSWORD
+		echo "    enabled_tools: $biz"
+		echo "    schema:"
+		echo "      invoices: {date: datum}"
+		echo "      contacts: {table: kontakte}"
 	} >"$tmp"
 	mv -f "$tmp" "$out"
 	saia_log "wrote $out"
@@ -349,7 +401,7 @@ main() {
 	[[ $# -gt 0 ]] && shift
 	case "$cmd" in
 	start) cmd_start ;;
-	load) cmd_load ;;
+	load) cmd_load "$@" ;;
 	up) cmd_start && cmd_load ;;
 	stop) cmd_stop ;;
 	status) cmd_status ;;
