@@ -88,10 +88,14 @@ client() { # the mariadb client as root over our socket
 }
 
 pid_of_server() { # prints the pid when our mariadbd is alive
-	local pid
-	[[ -f "$PIDFILE" ]] || return 1
-	pid="$(tr -dc '0-9' <"$PIDFILE" 2>/dev/null || true)"
-	saia_is_alive "$pid" || return 1
+	local pid=""
+	[[ -f "$PIDFILE" ]] && pid="$(tr -dc '0-9' <"$PIDFILE" 2>/dev/null || true)"
+	if ! saia_is_alive "$pid"; then
+		# The pid file can be gone while the server still runs (a start that
+		# raced another one removes it): find ours by its data directory.
+		pid="$(pgrep -o -f -- "--datadir=$DATA " 2>/dev/null || true)"
+		saia_is_alive "$pid" || return 1
+	fi
 	# make sure the pid was not reused by something else
 	[[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == mariadbd || "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == mysqld ]] || return 1
 	printf '%s\n' "$pid"
