@@ -102,7 +102,12 @@ static void
 send_error(struct server *srv, const char *id, int code, const char *message)
 {
 	struct tbuf b;
+	char msg[256];
 
+	/* Messages may quote client input cut short; keep them valid UTF-8. */
+	snprintf(msg, sizeof(msg), "%s", message);
+	tbuf_utf8_scrub(msg);
+	message = msg;
 	tbuf_init(&b, 0);
 	tbuf_puts(&b, "{\"jsonrpc\":\"2.0\",");
 	if (id != NULL) {

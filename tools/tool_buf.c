@@ -313,3 +313,47 @@ tbuf_json_cstr(struct tbuf *b, const char *s)
 	else
 		tbuf_json_str(b, s, strlen(s));
 }
+
+/*
+ * The length of the UTF-8 sequence at s[0..n) if it is valid (1..4),
+ * else 0.  Same rules as tval_utf8_valid: no overlongs, no surrogates,
+ * nothing past U+10FFFF.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned lo = 0x80, hi = 0xBF;
+	size_t k, j;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		k = 1;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		k = 2, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		k = 3, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+	else
+		return 0;
+	if (n <= k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (j = 2; j <= k; j++)
+		if (s[j] < 0x80 || s[j] > 0xBF)
+			return 0;
+	return k + 1;
+}
+
+void
+tbuf_utf8_scrub(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	size_t n = strlen(str), i = 0, k;
+
+	while (i < n) {
+		if ((k = utf8_seq(s + i, n - i)) == 0) {
+			s[i++] = '?';
+			continue;
+		}
+		i += k;
+	}
+}

@@ -60,4 +60,11 @@ void tbuf_json_cstr(struct tbuf *b, const char *s);	/* NULL writes null */
 /* Escape s for use inside a JSON string without adding quotes (text copies). */
 void tbuf_json_escape(struct tbuf *b, const char *s, size_t n);
 
+/*
+ * Make the NUL-terminated text s valid UTF-8 in place by turning every
+ * byte that does not start a valid sequence into '?'.  For messages that
+ * quote client input cut with "%.64s" (which can split a character).
+ */
+void tbuf_utf8_scrub(char *s);
+
 #endif

@@ -327,15 +327,16 @@ db_exec_ctx(struct tool_db *db, const char *sql, const struct tool_param *params
 			break;
 		}
 		if (mysql_stmt_prepare(st, sql, strlen(sql)) == 0 &&
-		    (n == 0 || mysql_stmt_bind_param(st, pb) == 0)) {
-			if (mysql_stmt_param_count(st) != n) {
-				tool_err_set(err, TOOL_E_INVALID,
-				    "the statement has %lu '?' placeholders but %zu values were given",
-				    mysql_stmt_param_count(st), n);
-				mysql_stmt_close(st);
-				st = NULL;
-				break;
-			}
+		    mysql_stmt_param_count(st) != n) {
+			/* Before binding: the library reads one bind per '?'. */
+			tool_err_set(err, TOOL_E_INVALID,
+			    "the statement has %lu '?' placeholders but %zu values were given",
+			    mysql_stmt_param_count(st), n);
+			mysql_stmt_close(st);
+			st = NULL;
+			break;
+		}
+		if (mysql_stmt_errno(st) == 0 && (n == 0 || mysql_stmt_bind_param(st, pb) == 0)) {
 			set_running(db, true);
 			/*
 			 * A cancel that came before `running` was set had nothing

@@ -34,6 +34,7 @@ tool_err_set(struct tool_err *err, enum tool_ekind kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
 	va_end(ap);
+	tbuf_utf8_scrub(err->msg);	/* a cut "%.64s" may split a character */
 }
 
 /* Client-side codes that mean the server cannot be reached or went away. */

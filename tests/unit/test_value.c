@@ -1051,6 +1051,32 @@ test_columns(void **state)
 	}
 }
 
+/* tbuf_utf8_scrub: messages quoting client input stay valid UTF-8. */
+static void
+test_utf8_scrub(void **state)
+{
+	static const struct { const char *id, *in, *out; } cases[] = {
+		{ "U001", "plain ascii", "plain ascii" },
+		{ "U002", "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80" },
+		{ "U003", "cut \xf0\x9f\x98", "cut ???" },	/* "%.Ns" split an emoji */
+		{ "U004", "cut \xc3' more", "cut ?' more" },
+		{ "U005", "\xff\xfe", "??" },
+		{ "U006", "\xc0\xaf overlong", "?? overlong" },
+		{ "U007", "\xed\xa0\x80 surrogate", "??? surrogate" },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		tbuf_utf8_scrub(buf);
+		if (strcmp(buf, cases[i].out) != 0)
+			fail_msg("%s: got \"%s\"", cases[i].id, buf);
+		assert_true(tval_utf8_valid(buf, strlen(buf)));
+	}
+}
+
 int
 main(void)
 {
@@ -1072,6 +1098,7 @@ main(void)
 		cmocka_unit_test(test_tbuf_misc),
 		cmocka_unit_test(test_json_str_property),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_utf8_scrub),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
