@@ -283,7 +283,7 @@ guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
  * the executed statement (caller closes), or NULL with err set.
  */
 static MYSQL_STMT *
-db_exec_ctx(struct tool_db *db, const char *sql, const struct tool_param *params,
+db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
     size_t n, const struct tool_ctx *ctx, struct tool_err *err)
 {
 	MYSQL_BIND *pb = NULL;
@@ -367,13 +367,6 @@ out:
 	return st;
 }
 
-static MYSQL_STMT *
-db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
-    size_t n, struct tool_err *err)
-{
-	return db_exec_ctx(db, sql, params, n, NULL, err);
-}
-
 /*
  * After a statement.  broken: the connection cannot be used again (lost,
  * cancelled mid-result, or rows left unread); close it first, so closing
@@ -407,8 +400,12 @@ struct col {
 	my_bool error;
 };
 
+/*
+ * Bind every column by how it is encoded (text false), or every column as
+ * text the way the server prints it (text true: catalog reads).
+ */
 static void
-cols_bind(MYSQL_FIELD *fields, unsigned ncols, struct col *cols, MYSQL_BIND *b)
+cols_bind(MYSQL_FIELD *fields, unsigned ncols, struct col *cols, MYSQL_BIND *b, bool text)
 {
 	unsigned i;
 
@@ -418,7 +415,7 @@ cols_bind(MYSQL_FIELD *fields, unsigned ncols, struct col *cols, MYSQL_BIND *b)
 
 		c->type = f->type;
 		c->decimals = f->decimals;
-		c->cls = tval_classify(f->type, f->flags, f->charsetnr);
+		c->cls = text ? TVAL_C_TEXT : tval_classify(f->type, f->flags, f->charsetnr);
 		c->is_unsigned = (f->flags & UNSIGNED_FLAG) != 0;
 		b[i].is_null = &c->is_null;
 		b[i].length = &c->len;
@@ -450,9 +447,9 @@ cols_bind(MYSQL_FIELD *fields, unsigned ncols, struct col *cols, MYSQL_BIND *b)
 		case TVAL_C_BIT:
 		case TVAL_C_TEXT:
 		case TVAL_C_BINARY:
-			c->cap = FIRST_BUF;
+			c->cap = text ? 256 : FIRST_BUF;
 			c->buf = xmalloc(c->cap);
-			b[i].buffer_type = MYSQL_TYPE_BLOB;
+			b[i].buffer_type = text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
 			b[i].buffer = c->buf;
 			b[i].buffer_length = c->cap;
 			break;
@@ -552,6 +549,103 @@ now_ns(void)
 	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
+/*
+ * The cursor: one executed statement read a row at a time, shared by the
+ * three readers below (row results, rows handed to a callback, small
+ * catalog tables).  It is struct tool_row, which callbacks see as opaque.
+ */
+struct tool_row {
+	struct tool_db *db;
+	struct tool_ctx *ctx;	/* may be NULL */
+	MYSQL_STMT *st;
+	MYSQL_RES *meta;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *b;
+	struct col *cols;
+	unsigned ncols;
+	bool rebind;		/* a buffer grew: bind again before the next fetch */
+	bool broken;		/* the connection cannot be used again */
+};
+
+/* Run sql and bind its columns.  0, or -1 with err set (then cur_close). */
+static int
+cur_open(struct tool_row *r, struct tool_db *db, const char *sql,
+    const struct tool_param *params, size_t n, struct tool_ctx *ctx, bool text,
+    struct tool_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->db = db;
+	r->ctx = ctx;
+	if ((r->st = db_exec(db, sql, params, n, ctx, err)) == NULL)
+		return -1;
+	if ((r->meta = mysql_stmt_result_metadata(r->st)) == NULL) {
+		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
+		return -1;
+	}
+	r->ncols = mysql_num_fields(r->meta);
+	r->fields = mysql_fetch_fields(r->meta);
+	r->cols = xcalloc(r->ncols, sizeof(*r->cols));
+	r->b = xcalloc(r->ncols, sizeof(*r->b));
+	cols_bind(r->fields, r->ncols, r->cols, r->b, text);
+	if (mysql_stmt_bind_result(r->st, r->b) != 0) {
+		err_from_stmt(db, r->st, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The next row: 1, 0 at the end, -1 with err set (cancelled, lost, ...). */
+static int
+cur_next(struct tool_row *r, struct tool_err *err)
+{
+	int fr;
+
+	if (r->ctx != NULL && r->ctx->cancelled) {
+		tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
+		r->broken = true;	/* rows may still be in flight */
+		return -1;
+	}
+	if (r->rebind && mysql_stmt_bind_result(r->st, r->b) != 0) {
+		err_from_stmt(r->db, r->st, err);
+		r->broken = true;
+		return -1;
+	}
+	r->rebind = false;
+	fr = mysql_stmt_fetch(r->st);
+	if (fr == MYSQL_NO_DATA)
+		return 0;
+	if (fr == 1) {
+		err_from_stmt(r->db, r->st, err);
+		r->broken = conn_gone(err->mysql_errno);
+		return -1;
+	}
+	return 1;	/* MYSQL_DATA_TRUNCATED too: long values are fetched on demand */
+}
+
+/* Fetch the rest of a long cell i, up to limit bytes; -1 when it is longer. */
+static int
+cur_cell(struct tool_row *r, unsigned i, size_t limit)
+{
+	struct col *c = &r->cols[i];
+
+	if (c->is_null || c->buf == NULL)
+		return 0;
+	return col_fetch_rest(r->st, r->b, i, c, limit, &r->rebind);
+}
+
+static void
+cur_close(struct tool_row *r)
+{
+	cols_free(r->cols, r->ncols);
+	free(r->b);
+	if (r->meta != NULL)
+		mysql_free_result(r->meta);
+	db_done(r->db, r->st, r->broken);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- row results ---- */
+
 /* Room kept free while rows stream, for the tail the caller writes. */
 #define TAIL_ROOM 512
 
@@ -560,37 +654,26 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
     size_t n_params, const struct tool_caps *caps, struct tool_ctx *ctx,
     struct tbuf *out, struct tool_rows_info *info, struct tool_err *err)
 {
-	MYSQL_STMT *st = NULL;
-	MYSQL_RES *meta = NULL;
-	MYSQL_FIELD *fields;
-	MYSQL_BIND *b = NULL;
-	struct col *cols = NULL;
-	unsigned ncols = 0, i;
+	struct tool_row r;
 	size_t saved_limit = out->limit;
 	long last_ns = now_ns();
-	bool broken = false, rebind = false;
-	int rc = -1, fr;
+	unsigned i;
+	int rc = -1, got;
 
 	memset(info, 0, sizeof(*info));
-	if ((st = db_exec_ctx(db, sql, params, n_params, ctx, err)) == NULL)
+	if (cur_open(&r, db, sql, params, n_params, ctx, false, err) != 0)
 		goto out;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
-		goto out;
-	}
-	ncols = mysql_num_fields(meta);
-	fields = mysql_fetch_fields(meta);
-
 	if (out->limit > TAIL_ROOM)
 		out->limit -= TAIL_ROOM;
 	tbuf_puts(out, "\"columns\":[");
-	for (i = 0; i < ncols; i++) {
+	for (i = 0; i < r.ncols; i++) {
 		if (i > 0)
 			tbuf_putc(out, ',');
 		tbuf_puts(out, "{\"name\":");
-		tbuf_json_str(out, fields[i].name, fields[i].name_length);
+		tbuf_json_str(out, r.fields[i].name, r.fields[i].name_length);
 		tbuf_puts(out, ",\"type\":\"");
-		tbuf_puts(out, tval_type_name(fields[i].type, fields[i].flags, fields[i].charsetnr));
+		tbuf_puts(out, tval_type_name(r.fields[i].type, r.fields[i].flags,
+		    r.fields[i].charsetnr));
 		tbuf_puts(out, "\"}");
 	}
 	tbuf_puts(out, "],\"rows\":[");
@@ -598,36 +681,9 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 		tool_err_set(err, TOOL_E_INVALID, "the result's column list alone is over the byte cap");
 		goto out;
 	}
-
-	cols = xcalloc(ncols, sizeof(*cols));
-	b = xcalloc(ncols, sizeof(*b));
-	cols_bind(fields, ncols, cols, b);
-	if (mysql_stmt_bind_result(st, b) != 0) {
-		err_from_stmt(db, st, err);
-		goto out;
-	}
-	for (;;) {
+	while ((got = cur_next(&r, err)) == 1) {
 		struct tbuf_mark mark;
 
-		if (ctx != NULL && ctx->cancelled) {
-			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
-			broken = true;	/* rows may still be in flight */
-			goto out;
-		}
-		if (rebind && mysql_stmt_bind_result(st, b) != 0) {
-			err_from_stmt(db, st, err);
-			broken = true;
-			goto out;
-		}
-		rebind = false;
-		fr = mysql_stmt_fetch(st);
-		if (fr == MYSQL_NO_DATA)
-			break;
-		if (fr == 1) {
-			err_from_stmt(db, st, err);
-			broken = conn_gone(err->mysql_errno);
-			goto out;
-		}
 		if (info->rows >= caps->max_rows) {
 			info->more = info->truncated = true;
 			break;
@@ -636,15 +692,14 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 		if (info->rows > 0)
 			tbuf_putc(out, ',');
 		tbuf_putc(out, '[');
-		for (i = 0; i < ncols && !tbuf_full(out); i++) {
+		for (i = 0; i < r.ncols && !tbuf_full(out); i++) {
 			if (i > 0)
 				tbuf_putc(out, ',');
-			if (!cols[i].is_null && cols[i].buf != NULL &&
-			    col_fetch_rest(st, b, i, &cols[i], out->limit, &rebind) != 0) {
+			if (cur_cell(&r, i, out->limit) != 0) {
 				out->full = true;
 				break;
 			}
-			col_encode(out, &cols[i]);
+			col_encode(out, &r.cols[i]);
 		}
 		tbuf_putc(out, ']');
 		if (tbuf_full(out)) {
@@ -663,6 +718,8 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 			}
 		}
 	}
+	if (got < 0)
+		goto out;
 	tbuf_putc(out, ']');
 	rc = 0;
 out:
@@ -676,25 +733,13 @@ out:
 		 * call.  The built-in tools ask for one row more than they send
 		 * and read on.
 		 */
-		broken = true;
+		r.broken = true;
 	}
-	cols_free(cols, ncols);
-	free(b);
-	if (meta != NULL)
-		mysql_free_result(meta);
-	db_done(db, st, broken);
+	cur_close(&r);
 	return rc;
 }
 
 /* ---- rows handed to a callback (tool_db_each) ---- */
-
-struct tool_row {
-	MYSQL_STMT *st;
-	MYSQL_BIND *b;
-	struct col *cols;
-	unsigned ncols;
-	bool rebind;		/* a buffer grew: bind again before the next fetch */
-};
 
 bool
 tool_row_null(const struct tool_row *row, unsigned i)
@@ -705,20 +750,15 @@ tool_row_null(const struct tool_row *row, unsigned i)
 int
 tool_row_put(struct tool_row *row, unsigned i, struct tbuf *out)
 {
-	struct col *c = NULL;
-
 	if (i >= row->ncols) {
 		tbuf_put(out, "null", 4);
 		return tbuf_full(out) ? -1 : 0;
 	}
-	c = &row->cols[i];
-	if (!c->is_null && c->buf != NULL &&
-	    col_fetch_rest(row->st, row->b, i, c, out->limit > 0 ? out->limit : (size_t)-1,
-	    &row->rebind) != 0) {
+	if (cur_cell(row, i, out->limit > 0 ? out->limit : (size_t)-1) != 0) {
 		out->full = true;
 		return -1;
 	}
-	col_encode(out, c);
+	col_encode(out, &row->cols[i]);
 	return tbuf_full(out) ? -1 : 0;
 }
 
@@ -727,60 +767,17 @@ tool_db_each(struct tool_db *db, const char *sql, const struct tool_param *param
     size_t n_params, struct tool_ctx *ctx, int (*fn)(void *arg, struct tool_row *row),
     void *arg, struct tool_err *err)
 {
-	MYSQL_STMT *st = NULL;
-	MYSQL_RES *meta = NULL;
-	MYSQL_BIND *b = NULL;
-	struct col *cols = NULL;
-	struct tool_row row;
-	unsigned ncols = 0;
-	bool broken = false;
-	int rc = -1, fr;
+	struct tool_row r;
+	int rc = -1, got;
 
-	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
-		goto out;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
-		goto out;
+	if (cur_open(&r, db, sql, params, n_params, ctx, false, err) == 0) {
+		while ((got = cur_next(&r, err)) == 1)
+			if (fn(arg, &r) != 0)
+				break;
+		if (got >= 0)
+			rc = 0;
 	}
-	ncols = mysql_num_fields(meta);
-	cols = xcalloc(ncols, sizeof(*cols));
-	b = xcalloc(ncols, sizeof(*b));
-	cols_bind(mysql_fetch_fields(meta), ncols, cols, b);
-	if (mysql_stmt_bind_result(st, b) != 0) {
-		err_from_stmt(db, st, err);
-		goto out;
-	}
-	row = (struct tool_row){ .st = st, .b = b, .cols = cols, .ncols = ncols };
-	for (;;) {
-		if (ctx != NULL && ctx->cancelled) {
-			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
-			broken = true;
-			goto out;
-		}
-		if (row.rebind && mysql_stmt_bind_result(st, b) != 0) {
-			err_from_stmt(db, st, err);
-			broken = true;
-			goto out;
-		}
-		row.rebind = false;
-		fr = mysql_stmt_fetch(st);
-		if (fr == MYSQL_NO_DATA)
-			break;
-		if (fr == 1) {
-			err_from_stmt(db, st, err);
-			broken = conn_gone(err->mysql_errno);
-			goto out;
-		}
-		if (fn(arg, &row) != 0)
-			break;
-	}
-	rc = 0;
-out:
-	cols_free(cols, ncols);
-	free(b);
-	if (meta != NULL)
-		mysql_free_result(meta);
-	db_done(db, st, broken);
+	cur_close(&r);
 	return rc;
 }
 
@@ -806,94 +803,51 @@ int
 tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *params,
     size_t n_params, size_t max_rows, struct tool_table *tab, struct tool_err *err)
 {
-	MYSQL_STMT *st = NULL;
-	MYSQL_RES *meta = NULL;
-	MYSQL_FIELD *fields;
-	MYSQL_BIND *b = NULL;
-	struct col *cols = NULL;
+	struct tool_row r;
 	size_t cap_rows = 0;
-	unsigned ncols = 0, i;
-	bool broken = false, rebind = false;
-	int rc = -1, fr;
+	unsigned i;
+	int rc = -1, got;
 
 	memset(tab, 0, sizeof(*tab));
-	if ((st = db_exec(db, sql, params, n_params, err)) == NULL)
+	if (cur_open(&r, db, sql, params, n_params, NULL, true, err) != 0)
 		goto out;
-	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
-		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
-		goto out;
-	}
-	ncols = mysql_num_fields(meta);
-	fields = mysql_fetch_fields(meta);
-	tab->ncols = ncols;
-	tab->names = xcalloc(ncols ? ncols : 1, sizeof(char *));
-	for (i = 0; i < ncols; i++)
-		tab->names[i] = xstrdup(fields[i].name);
-	cols = xcalloc(ncols, sizeof(*cols));
-	b = xcalloc(ncols, sizeof(*b));
-	for (i = 0; i < ncols; i++) {
-		cols[i].cap = 256;
-		cols[i].buf = xmalloc(cols[i].cap);
-		b[i].buffer_type = MYSQL_TYPE_STRING;
-		b[i].buffer = cols[i].buf;
-		b[i].buffer_length = cols[i].cap;
-		b[i].is_null = &cols[i].is_null;
-		b[i].length = &cols[i].len;
-		b[i].error = &cols[i].error;
-	}
-	if (mysql_stmt_bind_result(st, b) != 0) {
-		err_from_stmt(db, st, err);
-		goto out;
-	}
-	for (;;) {
-		if (rebind && mysql_stmt_bind_result(st, b) != 0) {
-			err_from_stmt(db, st, err);
-			broken = true;
-			goto out;
-		}
-		rebind = false;
-		if ((fr = mysql_stmt_fetch(st)) == MYSQL_NO_DATA)
-			break;
-		if (fr == 1) {
-			err_from_stmt(db, st, err);
-			broken = conn_gone(err->mysql_errno);
-			goto out;
-		}
+	tab->ncols = r.ncols;
+	tab->names = xcalloc(r.ncols ? r.ncols : 1, sizeof(char *));
+	for (i = 0; i < r.ncols; i++)
+		tab->names[i] = xstrdup(r.fields[i].name);
+	while ((got = cur_next(&r, err)) == 1) {
+		char **row;
+
 		if (tab->nrows >= max_rows)
 			continue;	/* read and drop: keeps the connection clean */
 		if (tab->nrows == cap_rows) {
 			cap_rows = cap_rows ? cap_rows * 2 : 16;
-			tab->cells = xrealloc(tab->cells, cap_rows * ncols * sizeof(char *) + 1);
+			tab->cells = xrealloc(tab->cells, cap_rows * r.ncols * sizeof(char *) + 1);
 		}
-		for (i = 0; i < ncols; i++) {
-			char **cell = &tab->cells[tab->nrows * ncols + i];
-			if (cols[i].is_null) {
-				*cell = NULL;
+		row = &tab->cells[tab->nrows * r.ncols];
+		memset(row, 0, r.ncols * sizeof(char *));
+		tab->nrows++;		/* from here on its cells are freed with the table */
+		for (i = 0; i < r.ncols; i++) {
+			struct col *c = &r.cols[i];
+
+			if (c->is_null)
 				continue;
-			}
-			if (col_fetch_rest(st, b, i, &cols[i], 16u << 20, &rebind) != 0) {
+			if (cur_cell(&r, i, 16u << 20) != 0) {
 				tool_err_set(err, TOOL_E_MYSQL, "a catalog value is too long");
-				tab->nrows++;	/* so the cells written so far are freed */
-				for (; i < ncols; i++)
-					tab->cells[(tab->nrows - 1) * ncols + i] = NULL;
-				broken = true;
+				r.broken = true;
 				goto out;
 			}
-			*cell = xmalloc(cols[i].len + 1);
-			memcpy(*cell, cols[i].buf, cols[i].len);
-			(*cell)[cols[i].len] = '\0';
+			row[i] = xmalloc(c->len + 1);
+			memcpy(row[i], c->buf, c->len);
+			row[i][c->len] = '\0';
 		}
-		tab->nrows++;
 	}
-	rc = 0;
+	if (got == 0)
+		rc = 0;
 out:
 	if (rc != 0)
 		tool_table_free(tab);
-	cols_free(cols, ncols);
-	free(b);
-	if (meta != NULL)
-		mysql_free_result(meta);
-	db_done(db, st, broken);
+	cur_close(&r);
 	return rc;
 }
 
