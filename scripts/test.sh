@@ -6,8 +6,9 @@
 #   2. the official MCP SDK client test (node --test);
 #   3. the same meson suites again on an AddressSanitizer+UBSan build;
 #   4. the guard's libFuzzer target for a bounded time (clang).
-# Prints one closing line "N passed, N failed" and exits non-zero on any
-# failure.  In CI (CI set) a skipped test counts as a failure.
+# Prints one closing line "N passed, N failed" (test cases: cmocka cases,
+# node tests, the fuzz run; a failed or crashed program counts as one
+# failure) and exits non-zero on any failure.  In CI (CI set) a skipped test counts as a failure.
 #
 #   bash scripts/test.sh                 everything
 #   SAIA_FUZZ_SECONDS=10 bash ...        a shorter fuzz run (default 60)
@@ -46,7 +47,13 @@ meson_suites() {
 		stage_fail "meson test in $dir did not run"
 		return
 	fi
-	passed=$((passed + ok))
+	# Count test cases, not executables: every cmocka program ends with
+	# "[  PASSED  ] N test(s)." in meson's log.
+	local cases
+	cases=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$dir/meson-logs/testlog.txt" |
+		awk '{s += $1} END {print s + 0}')
+	saia_log "$dir: $ok test programs passed, $cases test cases in them"
+	passed=$((passed + cases))
 	failed=$((failed + ${fail:-0} + ${timeout_n:-0}))
 	skipped=$((skipped + ${skip:-0}))
 }
