@@ -2129,3 +2129,14 @@ tenant_free(struct tenant *t)
 	free(t->queries);
 	free(t);
 }
+
+bool
+tenant_has_tool(const struct tenant *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_tools; i++)
+		if (strcmp(t->tools[i], name) == 0)
+			return true;
+	return false;
+}

@@ -123,6 +123,9 @@ int tenant_load_mem(const char *text, size_t len, const char *filename, const ch
 /* Free a tenant from tenant_load; NULL is fine.  Wipes the password first. */
 void tenant_free(struct tenant *t);
 
+/* Does tenant t enable the built-in tool name? */
+bool tenant_has_tool(const struct tenant *t, const char *name);
+
 /* The preset tool list of a business type, NULL-terminated; NULL for an unknown type. */
 const char *const *tenant_preset(const char *business_type);
 

@@ -78,17 +78,6 @@ parse_schema(const char *tool, const char *text)
 	return j;
 }
 
-static bool
-enabled(const struct tenant *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_tools; i++)
-		if (strcmp(t->tools[i], name) == 0)
-			return true;
-	return false;
-}
-
 struct tools *
 tools_new(const struct tenant *t, char *why, size_t why_size)
 {
@@ -105,7 +94,7 @@ tools_new(const struct tenant *t, char *why, size_t why_size)
 	for (i = 0; i < N_CATALOG; i++) {
 		const struct tool_def *d = catalog[i].def;
 
-		if (!enabled(t, catalog[i].name))
+		if (!tenant_has_tool(t, catalog[i].name))
 			continue;
 		if (d->run == NULL) {
 			fprintf(stderr, "saia-mcp: tool %s is enabled but not available in"

@@ -851,6 +851,29 @@ out:
 	return rc;
 }
 
+void
+tool_table_put_list(struct tbuf *b, const struct tool_table *t, size_t from, size_t to,
+    size_t col)
+{
+	size_t r;
+
+	tbuf_putc(b, '[');
+	for (r = from; r < to; r++) {
+		if (r > from)
+			tbuf_putc(b, ',');
+		tbuf_json_cstr(b, tool_cell(t, r, col) != NULL ? tool_cell(t, r, col) : "");
+	}
+	tbuf_putc(b, ']');
+}
+
+bool
+tool_table_same(const struct tool_table *t, size_t a, size_t b, size_t col)
+{
+	const char *x = tool_cell(t, a, col), *y = tool_cell(t, b, col);
+
+	return x != NULL && y != NULL && strcmp(x, y) == 0;
+}
+
 /* ---- identifiers ---- */
 
 void

@@ -118,6 +118,11 @@ int tool_db_table(struct tool_db *db, const char *sql, const struct tool_param *
 void tool_table_free(struct tool_table *tab);
 static inline const char *tool_cell(const struct tool_table *t, size_t r, size_t c)
 { return t->cells[r * t->ncols + c]; }
+/* Write the cells of column col for rows [from, to) as a JSON array of strings (NULL as ""). */
+void tool_table_put_list(struct tbuf *b, const struct tool_table *t, size_t from, size_t to,
+    size_t col);
+/* Do rows a and b hold the same non-NULL text in column col (runs of one group)? */
+bool tool_table_same(const struct tool_table *t, size_t a, size_t b, size_t col);
 
 /* The tenant's database name, server version text, and whether it is MariaDB. */
 const char *tool_db_name(const struct tool_db *db);

@@ -499,17 +499,6 @@ tool_map_contacts(struct tool_db *db, struct tool_err *err)
 
 /* ---- --check ---- */
 
-static bool
-enabled(const struct tenant *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_tools; i++)
-		if (strcmp(t->tools[i], name) == 0)
-			return true;
-	return false;
-}
-
 /*
  * One line of the --check report.  needed_by names an enabled tool that
  * cannot work without the key (NULL: none); then a missing key is an error.
@@ -552,10 +541,10 @@ int
 tool_map_print(struct tool_db *db, FILE *f)
 {
 	const struct tenant *t = tool_db_tenant(db);
-	bool want_inv = enabled(t, "get_all_invoices") || enabled(t, "get_invoice_count") ||
-	    enabled(t, "get_latest_invoice") || enabled(t, "get_invoice_by_number");
-	bool want_items = enabled(t, "get_invoice_by_number");
-	bool want_contacts = enabled(t, "get_contacts");
+	bool want_inv = tenant_has_tool(t, "get_all_invoices") || tenant_has_tool(t, "get_invoice_count") ||
+	    tenant_has_tool(t, "get_latest_invoice") || tenant_has_tool(t, "get_invoice_by_number");
+	bool want_items = tenant_has_tool(t, "get_invoice_by_number");
+	bool want_contacts = tenant_has_tool(t, "get_contacts");
 	const struct tool_map_invoices *inv = NULL;
 	const struct tool_map_items *it;
 	const struct tool_map_contacts *co;
@@ -571,8 +560,8 @@ tool_map_print(struct tool_db *db, FILE *f)
 			fprintf(f, "    invoices: %s\n", err.msg);
 			rc = -1;
 		} else {
-			const char *by_date = enabled(t, "get_all_invoices") ? "get_all_invoices" :
-			    enabled(t, "get_latest_invoice") ? "get_latest_invoice" : NULL;
+			const char *by_date = tenant_has_tool(t, "get_all_invoices") ? "get_all_invoices" :
+			    tenant_has_tool(t, "get_latest_invoice") ? "get_latest_invoice" : NULL;
 
 			rc |= print_key(f, "invoices", "table", &inv->t.table, NULL, NULL);
 			rc |= print_key(f, "invoices", "number", &inv->number, NULL,

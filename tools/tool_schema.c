@@ -333,29 +333,6 @@ const struct tool_def tool_def_list_tables = {
 
 /* ---- describe_customer_table ---- */
 
-/* Write a JSON array of the cells of column col for the rows [from, to). */
-static void
-put_cell_list(struct tbuf *b, const struct tool_table *t, size_t from, size_t to, size_t col)
-{
-	size_t r;
-
-	tbuf_putc(b, '[');
-	for (r = from; r < to; r++) {
-		if (r > from)
-			tbuf_putc(b, ',');
-		tbuf_json_cstr(b, tool_cell(t, r, col) ? tool_cell(t, r, col) : "");
-	}
-	tbuf_putc(b, ']');
-}
-
-static bool
-same_cell(const struct tool_table *t, size_t a, size_t b, size_t col)
-{
-	const char *x = tool_cell(t, a, col), *y = tool_cell(t, b, col);
-
-	return x != NULL && y != NULL && strcmp(x, y) == 0;
-}
-
 /* indexes: rows of (INDEX_NAME, NON_UNIQUE, COLUMN_NAME), grouped by name. */
 static void
 put_indexes(struct tbuf *b, const struct tool_table *ix, bool primary_only)
@@ -365,11 +342,11 @@ put_indexes(struct tbuf *b, const struct tool_table *ix, bool primary_only)
 	while (r < ix->nrows) {
 		bool primary = tool_cell(ix, r, 0) != NULL && strcmp(tool_cell(ix, r, 0), "PRIMARY") == 0;
 
-		for (end = r + 1; end < ix->nrows && same_cell(ix, r, end, 0); end++)
+		for (end = r + 1; end < ix->nrows && tool_table_same(ix, r, end, 0); end++)
 			;
 		if (primary_only) {
 			if (primary)
-				put_cell_list(b, ix, r, end, 2);
+				tool_table_put_list(b, ix, r, end, 2);
 		} else {
 			if (n++ > 0)
 				tbuf_putc(b, ',');
@@ -378,7 +355,7 @@ put_indexes(struct tbuf *b, const struct tool_table *ix, bool primary_only)
 			tbuf_printf(b, ",\"unique\":%s,\"columns\":",
 			    tool_cell(ix, r, 1) != NULL && strcmp(tool_cell(ix, r, 1), "0") == 0 ?
 			    "true" : "false");
-			put_cell_list(b, ix, r, end, 2);
+			tool_table_put_list(b, ix, r, end, 2);
 			tbuf_putc(b, '}');
 		}
 		r = end;
@@ -459,18 +436,18 @@ run_describe_table(struct tool_call *c)
 	put_indexes(c->out, &ix, false);
 	tbuf_puts(c->out, "],\"foreign_keys\":[");
 	for (r = 0; r < fk.nrows; r = end) {
-		for (end = r + 1; end < fk.nrows && same_cell(&fk, r, end, 0); end++)
+		for (end = r + 1; end < fk.nrows && tool_table_same(&fk, r, end, 0); end++)
 			;
 		if (r > 0)
 			tbuf_putc(c->out, ',');
 		tbuf_puts(c->out, "{\"name\":");
 		tbuf_json_cstr(c->out, tool_cell(&fk, r, 0));
 		tbuf_puts(c->out, ",\"columns\":");
-		put_cell_list(c->out, &fk, r, end, 1);
+		tool_table_put_list(c->out, &fk, r, end, 1);
 		tbuf_puts(c->out, ",\"referenced_table\":");
 		tbuf_json_cstr(c->out, tool_cell(&fk, r, 2));
 		tbuf_puts(c->out, ",\"referenced_columns\":");
-		put_cell_list(c->out, &fk, r, end, 3);
+		tool_table_put_list(c->out, &fk, r, end, 3);
 		tbuf_putc(c->out, '}');
 	}
 	tbuf_puts(c->out, "]}");
