@@ -371,7 +371,7 @@ EOF
 		local schema_tools="test_customer_database_connection, list_customer_tables, describe_customer_table, get_customer_table_sample, count_customer_table_rows, get_database_overview"
 		echo "  mapped:     # saia_mapped: every business key given in schema:"
 		db mapped "$PORT" saia_mapped saia_mapped_ro SAIA_MAPPED_PASSWORD
-		echo "    enabled_tools: [${biz:1:${#biz}-2}, $schema_tools]"
+		echo "    enabled_tools: [${biz:1:${#biz}-2}, $schema_tools, search_customer_data, get_comprehensive_database_overview]"
 		echo "    schema:"
 		echo "      invoices: {table: rechnungen, number: nr, date: datum, total: betrag, status: zustand, customer: kunde}"
 		echo "      invoice_items: {table: rechnungspositionen, invoice: rechnung}"

@@ -420,6 +420,57 @@ teardown(void **state)
 	return 0;
 }
 
+/* ------------------------------------------ the differently named schema */
+
+/*
+ * Issue 3: search and the overview need no schema: mapping, and work the
+ * same on the German-named copy (tenant `mapped`, tests/data/mapped_schema.sql):
+ * a reserved-word table, a latin1 table, other column names.
+ */
+static void
+test_mapped_schema(void **state)
+{
+	struct h_proc *h = start("mapped");
+	const cJSON *t, *tables, *fk;
+	cJSON *sc;
+	bool seen_select = false, seen_latin1 = false, seen_fk = false;
+
+	(void)state;
+	cJSON_Delete(search_expect(h, 1, "O'Brien", NULL,
+	    "kontakte|voller_name|{\"id\":3}|Siobhán O'Brien\n"
+	    "kontakte|firma|{\"id\":3}|O'Brien Trading Ltd\n"
+	    "kontakte|firma|{\"id\":28}|O'Brien Trading Ltd\n"));
+	cJSON_Delete(search_expect(h, 2, "Überweisung", NULL,
+	    "rechnungen|notiz|{\"id\":48}|Zahlung per Überweisung; Skonto 2 % bis 10 Tage.\n"));
+	/* the latin1 table and the reserved-word table are searched like any other */
+	cJSON_Delete(search_expect(h, 3, "KÖLN", NULL,
+	    "notizen_latin1|text|{\"id\":1}|Grüße aus Köln\n"));
+	cJSON_Delete(search_expect(h, 4, "group by", NULL,
+	    "select|from|{\"id\":2}|group by\n"));
+
+	sc = call_ok(h, 5, "get_comprehensive_database_overview", NULL);
+	tables = item(sc, "tables");
+	assert_true(cJSON_IsArray(tables));
+	cJSON_ArrayForEach(t, tables) {
+		const char *name = str_of(t, "name");
+
+		if (strcmp(name, "select") == 0)
+			seen_select = true;
+		if (strcmp(name, "notizen_latin1") == 0)
+			seen_latin1 = true;
+		if (strcmp(name, "rechnungspositionen") == 0) {
+			cJSON_ArrayForEach(fk, item(t, "foreign_keys"))
+				if (strcmp(str_of(fk, "referenced_table"), "rechnungen") == 0)
+					seen_fk = true;
+		}
+	}
+	assert_true(seen_select);
+	assert_true(seen_latin1);
+	assert_true(seen_fk);
+	cJSON_Delete(sc);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+}
+
 /* --------------------------------------------------- search: the sample */
 
 /* Known terms of tests/data/README.md, with every match exact. */
@@ -991,6 +1042,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_search_known_terms, teardown),
+		cmocka_unit_test_teardown(test_mapped_schema, teardown),
 		cmocka_unit_test_teardown(test_search_ascii_case, teardown),
 		cmocka_unit_test_teardown(test_search_literal_sample, teardown),
 		cmocka_unit_test_teardown(test_search_injection, teardown),
