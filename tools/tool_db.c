@@ -874,6 +874,14 @@ tool_table_same(const struct tool_table *t, size_t a, size_t b, size_t col)
 	return x != NULL && y != NULL && strcmp(x, y) == 0;
 }
 
+const char *
+tool_db_column_default(struct tool_db *db, const char *raw)
+{
+	if (raw != NULL && db->mariadb && strcmp(raw, "NULL") == 0)
+		return NULL;
+	return raw;
+}
+
 /* ---- identifiers ---- */
 
 void

@@ -130,6 +130,12 @@ const char *tool_db_server_version(struct tool_db *db);
 bool tool_db_is_mariadb(struct tool_db *db);
 const char *tool_db_tls(struct tool_db *db);	/* "none" or the TLS version */
 const struct tenant *tool_db_tenant(const struct tool_db *db);
+/*
+ * A column's default as information_schema.COLUMNS.COLUMN_DEFAULT has it,
+ * or NULL when there is none or it is NULL: MariaDB reports a NULL default
+ * as the bare word NULL (a string default comes quoted, 'NULL').
+ */
+const char *tool_db_column_default(struct tool_db *db, const char *raw);
 /* From any thread: KILL QUERY the statement now running, if any. */
 void tool_db_cancel(struct tool_db *db);
 
@@ -158,6 +164,7 @@ struct tool_call {
 	struct tbuf *out;		/* structuredContent JSON goes here */
 	size_t line_budget;
 	bool truncated;
+	bool unbounded;			/* the statement is not ours: no LIMIT of ours bounds it */
 	struct tool_err *err;
 	const void *data;		/* tool_def.data */
 };

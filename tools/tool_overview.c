@@ -60,6 +60,7 @@ struct ov_opts {
 
 struct ov {
 	struct cat t, cols, stats, fks, views;
+	struct tool_db *db;	/* borrowed: for tool_db_column_default() */
 };
 
 static int
@@ -227,7 +228,7 @@ put_table(struct tbuf *b, const struct ov *ov, size_t ti, const struct ov_opts *
 				tbuf_puts(b, ",\"key\":");
 				tbuf_json_cstr(b, cell(cc, r, 4));
 			}
-			if (o->details && cell(cc, r, 5) != NULL) {
+			if (o->details && tool_db_column_default(ov->db, cell(cc, r, 5)) != NULL) {
 				tbuf_puts(b, ",\"default\":");
 				tbuf_json_cstr(b, cell(cc, r, 5));
 			}
@@ -367,6 +368,7 @@ run_overview(struct tool_call *c)
 	int rc = -1;
 
 	memset(&ov, 0, sizeof(ov));
+	ov.db = c->db;
 	tbuf_init(&scratch, 0);
 	if (cat_load(c, "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, TABLE_COMMENT"
 	    " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",

@@ -309,6 +309,8 @@ run_tenant_query(struct tool_call *c)
 		if (bind_json(v, &p[i], tp->name, c->err) != 0)
 			goto out;
 	}
+	/* The tenant's SQL may have no LIMIT: rows past max_rows are not read. */
+	c->unbounded = true;
 	rc = tool_rows_result(c, NULL, q->sql, p, q->n_params, c->tenant->limits.max_rows, -1);
 out:
 	for (i = 0; i < q->n_params; i++)

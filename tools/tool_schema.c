@@ -249,7 +249,10 @@ tools_check(struct tools *reg, void *fp)
 	fprintf(out, "  can write: %s%s%s\n", f.can_write ? "YES: " : "no",
 	    f.can_write ? f.write_what : "", f.can_write ? " (grant SELECT only)" : "");
 	/* The business tools' schema mapping (tool_mapping.c). */
-	return tool_map_print(db, out);
+	if (tool_map_print(db, out) != 0)
+		return -1;
+	/* An account that can write is a failed check: layer 3 is missing. */
+	return f.can_write ? -1 : 0;
 }
 
 /* ---- list_customer_tables and get_database_overview ---- */
@@ -400,7 +403,7 @@ run_describe_table(struct tool_call *c)
 	tbuf_json_cstr(c->out, type);
 	tbuf_puts(c->out, ",\"columns\":[");
 	for (r = 0; r < cols.nrows; r++) {
-		const char *dflt = tool_cell(&cols, r, 4);
+		const char *dflt = tool_db_column_default(c->db, tool_cell(&cols, r, 4));
 
 		if (r > 0)
 			tbuf_putc(c->out, ',');
@@ -412,9 +415,7 @@ run_describe_table(struct tool_call *c)
 		    tool_cell(&cols, r, 2) != NULL && strcmp(tool_cell(&cols, r, 2), "YES") == 0 ?
 		    "true" : "false");
 		tbuf_json_cstr(c->out, tool_cell(&cols, r, 3) ? tool_cell(&cols, r, 3) : "");
-		/* MariaDB reports a NULL default as the bare word NULL (a string
-		 * default comes quoted): no default to show, as on MySQL. */
-		if (dflt != NULL && !(tool_db_is_mariadb(c->db) && strcmp(dflt, "NULL") == 0)) {
+		if (dflt != NULL) {
 			tbuf_puts(c->out, ",\"default\":");
 			tbuf_json_cstr(c->out, dflt);
 		}
@@ -523,7 +524,8 @@ run_table_sample(struct tool_call *c)
 	}
 	tbuf_puts(&sql, " LIMIT ?");
 	tool_table_free(&pk);
-	p[0] = (struct tool_param){ .type = TOOL_P_INT, .i = limit };
+	/* One row more than sent: truncated says whether more rows exist. */
+	p[0] = (struct tool_param){ .type = TOOL_P_INT, .i = limit + 1 };
 	tbuf_init(&prefix, 0);
 	tbuf_puts(&prefix, "\"table\":");
 	tbuf_json_cstr(&prefix, name);

@@ -111,7 +111,7 @@ async function main() {
     const conn = await tool(client, 'test_customer_database_connection');
     if (conn) {
       kv(conn, ['ok', 'server_version', 'server_flavor', 'database', 'user', 'latency_ms', 'tls', 'can_write']);
-      console.log(`  warnings${' '.repeat(6)}${conn.warnings?.length ? conn.warnings.join('; ') : '(none)'}`);
+      console.log(`  warnings${' '.repeat(8)}${conn.warnings?.length ? conn.warnings.join('; ') : '(none)'}`);
       if (!conn.ok) failures++;
     }
 

@@ -255,6 +255,14 @@ describe('tenant test (all 6 schema tools)', () => {
     assert.deepEqual(sp.columns.map((c) => c.name), ['id', 'full name']);
   });
 
+  test('get_customer_table_sample cut by its limit says truncated, in primary-key order', async () => {
+    const sc = ok(await call(s, 'get_customer_table_sample', { table_name: 'invoices', limit: 3 }), 'sample invoices');
+    assert.equal(sc.row_count, 3);
+    assert.equal(sc.truncated, true); // 60 invoices exist
+    assert.equal(sc.next_offset, undefined); // the sample has no offset to page with
+    assert.deepEqual(sc.rows.map((r) => r[0]), [1, 2, 3]);
+  });
+
   test('get_customer_table_sample odd_values: every value exact (tests/data/odd_values.json)', async () => {
     const sc = ok(await call(s, 'get_customer_table_sample', { table_name: 'odd_values', limit: 5 }), 'sample odd_values');
     assert.equal(sc.row_count, 3);

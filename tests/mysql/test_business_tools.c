@@ -29,7 +29,7 @@
 #include "harness.h"
 
 static const char *config;
-static char *env_demo, *env_mapped;
+static char *env_demo, *env_mapped, *env_rw;
 
 /* ---- helpers ---- */
 
@@ -204,6 +204,7 @@ group_setup(void **state)
 		fprintf(stderr, "SAIA_TEST_CONFIG is not set: skipping the business tool tests\n");
 	env_demo = env_line("SAIA_DEMO_PASSWORD", "demo-ro-pw");
 	env_mapped = env_line("SAIA_MAPPED_PASSWORD", "mapped-ro-pw");
+	env_rw = env_line("SAIA_RW_PASSWORD", "demo-rw-pw");
 	return 0;
 }
 
@@ -213,6 +214,7 @@ group_teardown(void **state)
 	(void)state;
 	h_cleanup_all();
 	free(env_demo);
+	free(env_rw);
 	free(env_mapped);
 	return 0;
 }
@@ -698,6 +700,9 @@ e02_check(void **state)
 		  " schema.invoices.date in the tenant's profile", NULL } },
 		{ "mapped_wrong", 1, { "invoices: invalid: schema.invoices.date is 'datum' but table"
 		  " 'invoices' has no such column", NULL } },
+		/* an account that can write fails the check (layer 3 of CONTRACT 7) */
+		{ "rw", 1, { "can write: YES: GRANT ALL PRIVILEGES ON `saia_demo`.*", NULL } },
+		{ "test", 0, { "can write: no", NULL } },
 	};
 	size_t i, k, n, l;
 	int status;
@@ -706,7 +711,7 @@ e02_check(void **state)
 	need_config();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *args[] = { "--config", config, "--tenant", cases[i].tenant, "--check", NULL };
-		const char *env[] = { env_demo, env_mapped, NULL };
+		const char *env[] = { env_demo, env_mapped, env_rw, NULL };
 		char **out = h_transcript(args, env, NULL, 0, &n, &status, NULL);
 
 		assert_int_equal(status, cases[i].status);
