@@ -441,7 +441,13 @@ guard_lex(const char *sql, size_t len, size_t off, struct guard_token *tok)
  * denied_funcs: built-ins that stall, lock, read files or change state;
  * refused even when a tenant lists them.
  * noncall_words: reserved words that may be followed by "(" without being
- * a call (IN (...), OVER (...), AS (...), JOIN (...), ...).
+ * a call (IN (...), OVER (...), AS (...), JOIN (...), ...).  Only words
+ * that cannot name a function on MariaDB or MySQL: ARRAY, LATERAL, OF and
+ * COLUMNS are ordinary names on MariaDB, so "OF(1)" calls a stored
+ * function OF; LATERAL and COLUMNS are judged by what surrounds them.
+ * sysvar_names: the system variables a statement may read with @@; the
+ * rest can reveal paths (datadir, log_error, socket, plugin_dir, ...),
+ * host names or other server internals.
  * ignore_space_funcs: names MySQL takes as a built-in only when "(" follows
  * without a blank (unless IGNORE_SPACE); "COUNT (x)" would call a stored
  * function named count, so with a blank they count as unknown names.
@@ -512,12 +518,26 @@ static const char *const denied_funcs[] = {
 	"WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS",
 };
 
+static const char *const sysvar_names[] = {
+	"AUTOCOMMIT", "AUTO_INCREMENT_INCREMENT", "AUTO_INCREMENT_OFFSET",
+	"CHARACTER_SET_CLIENT", "CHARACTER_SET_CONNECTION",
+	"CHARACTER_SET_DATABASE", "CHARACTER_SET_RESULTS",
+	"CHARACTER_SET_SERVER", "COLLATION_CONNECTION", "COLLATION_DATABASE",
+	"COLLATION_SERVER", "DEFAULT_STORAGE_ENGINE", "DEFAULT_WEEK_FORMAT",
+	"DIV_PRECISION_INCREMENT", "GROUP_CONCAT_MAX_LEN", "LC_TIME_NAMES",
+	"LOWER_CASE_TABLE_NAMES", "MAX_ALLOWED_PACKET", "MAX_EXECUTION_TIME",
+	"MAX_STATEMENT_TIME", "SQL_MODE", "SQL_SELECT_LIMIT",
+	"SYSTEM_TIME_ZONE", "TIME_ZONE", "TRANSACTION_ISOLATION",
+	"TRANSACTION_READ_ONLY", "TX_ISOLATION", "TX_READ_ONLY", "VERSION",
+	"VERSION_COMMENT", "VERSION_COMPILE_MACHINE", "VERSION_COMPILE_OS",
+};
+
 static const char *const noncall_words[] = {
-	"ALL", "AND", "ARRAY", "AS", "BETWEEN", "BY", "CASE", "COLLATE",
+	"ALL", "AND", "AS", "BETWEEN", "BY", "CASE", "COLLATE",
 	"CROSS", "DISTINCT", "DISTINCTROW", "DIV", "DUAL", "ELSE", "EXCEPT",
 	"EXISTS", "FOR", "FORCE", "FROM", "HAVING", "IGNORE", "IN", "INDEX",
-	"INNER", "INTERSECT", "IS", "JOIN", "KEY", "LATERAL", "LIKE",
-	"NATURAL", "NOT", "OF", "ON", "OR", "OUTER", "OVER", "PARTITION",
+	"INNER", "INTERSECT", "IS", "JOIN", "KEY", "LIKE",
+	"NATURAL", "NOT", "ON", "OR", "OUTER", "OVER", "PARTITION",
 	"RANGE", "RECURSIVE", "REGEXP", "RLIKE", "ROW", "ROWS", "SELECT",
 	"STRAIGHT_JOIN", "THEN", "UNION", "USE", "USING", "WHEN", "WHERE",
 	"WINDOW", "WITH", "XOR",
@@ -808,6 +828,38 @@ peek(const struct gstate *st, int k, struct guard_token *t)
 }
 
 /*
+ * @@name, @@`name`, @@session.name, @@global.name, @@local.name: only the
+ * names in sysvar_names.  The token is "@@name"; a scope's ".name" follows
+ * as separate tokens.
+ */
+static int
+check_sysvar(struct gstate *st, const struct guard_token *t)
+{
+	const char *p = st->sql + t->off + 2;
+	size_t n = t->len - 2;
+	struct guard_token dot, name;
+
+	if (word_cmp(p, n, "SESSION") == 0 || word_cmp(p, n, "GLOBAL") == 0 ||
+	    word_cmp(p, n, "LOCAL") == 0) {
+		peek(st, 1, &dot);
+		peek(st, 2, &name);
+		if (dot.type != GUARD_T_DOT || dot.off != t->off + t->len)
+			return refuse(st, GUARD_E_SYSVAR, t);
+		if (name.type != GUARD_T_ID && name.type != GUARD_T_QID)
+			return refuse(st, GUARD_E_SYNTAX, &name);
+		p = st->sql + name.off;
+		n = name.len;
+	}
+	if (n >= 2 && p[0] == '`') {
+		p++;
+		n -= 2;
+	}
+	if (memchr(p, '`', n) != NULL || !in_table(sysvar_names, NELEM(sysvar_names), p, n))
+		return refuse(st, GUARD_E_SYSVAR, t);
+	return 0;
+}
+
+/*
  * Move to the next significant token and apply the checks that hold for
  * every token wherever it stands.  Returns 0, or -1 when refused.
  */
@@ -847,6 +899,10 @@ advance(struct gstate *st)
 		return refuse(st, GUARD_E_ASSIGN, t);
 	case GUARD_T_PARAM:
 		st->res->params++;
+		break;
+	case GUARD_T_SYSVAR:
+		if (check_sysvar(st, t) < 0)
+			return -1;
 		break;
 	case GUARD_T_OP:
 		if (t->len == 2 && p[0] == '|' && p[1] == '|')
@@ -950,15 +1006,19 @@ check_call(struct gstate *st, const struct guard_token *nt, int *is_call)
 		*is_call = 1;
 		if (schema != NULL && is_name(&q) && name_is(st, &q, schema) &&
 		    tenant_function(st, t) && !in_table(denied_funcs,
-		    NELEM(denied_funcs), p, t->len))
+		    NELEM(denied_funcs), p, t->len)) {
+			st->res->user_functions++;
 			return 0;
+		}
 		return refuse(st, GUARD_E_FUNCTION, t);
 	}
 	if (t->type == GUARD_T_QID) {
 		/* `f`( skips the keyword functions and may reach a stored one */
 		*is_call = 1;
-		if (tenant_function(st, t))
+		if (tenant_function(st, t)) {
+			st->res->user_functions++;
 			return 0;
+		}
 		return refuse(st, GUARD_E_FUNCTION, t);
 	}
 	if (in_table(noncall_words, NELEM(noncall_words), p, t->len))
@@ -972,8 +1032,16 @@ check_call(struct gstate *st, const struct guard_token *nt, int *is_call)
 	}
 	if (tok_is(st, t, "AGAINST") && pv->type == GUARD_T_RP)
 		return 0;	/* MATCH (a, b) AGAINST ('x') */
-	if (tok_is(st, t, "COLUMNS") && l->call)
-		return 0;	/* JSON_TABLE(... COLUMNS (...)) */
+	if (tok_is(st, t, "COLUMNS") && l->call && pv->type == GUARD_T_STRING)
+		return 0;	/* JSON_TABLE(doc, '$[*]' COLUMNS (...)): after the path */
+	if (tok_is(st, t, "OF") && tok_is(st, pv, "MEMBER"))
+		return 0;	/* MySQL: x MEMBER OF (json) */
+	if (tok_is(st, t, "LATERAL")) {
+		/* FROM t, LATERAL (SELECT ...) */
+		peek(st, 2, &a);
+		if (tok_is(st, &a, "SELECT") || tok_is(st, &a, "WITH"))
+			return 0;
+	}
 	*is_call = 1;
 	if (in_table(denied_funcs, NELEM(denied_funcs), p, t->len))
 		return refuse(st, GUARD_E_FUNCTION, t);
@@ -989,8 +1057,10 @@ check_call(struct gstate *st, const struct guard_token *nt, int *is_call)
 		return 0;
 	}
 other:
-	if (tenant_function(st, t))
+	if (tenant_function(st, t)) {
+		st->res->user_functions++;
 		return 0;
+	}
 	return refuse(st, GUARD_E_FUNCTION, t);
 }
 
@@ -1364,37 +1434,13 @@ show(struct gstate *st)
 			return -1;
 		return finish(st);
 	}
-	if (tok_is(st, t, "GRANTS")) {
-		if (advance(st) < 0)
-			return -1;
-		if (!tok_is(st, t, "FOR"))
-			return finish(st);
-		if (advance(st) < 0)
-			return -1;
-		if (!tok_is(st, t, "CURRENT_USER"))
-			return refuse(st, GUARD_E_SHOW, t);
-		if (advance(st) < 0)
-			return -1;
-		if (t->type == GUARD_T_LP) {
-			if (advance(st) < 0)
-				return -1;
-			if (t->type != GUARD_T_RP)
-				return refuse(st, GUARD_E_SYNTAX, t);
-			if (advance(st) < 0)
-				return -1;
-		}
-		if (t->type != GUARD_T_EOF && t->type != GUARD_T_SEMI)
-			return refuse(st, GUARD_E_SHOW, t);
-		return finish(st);
-	}
-	if (tok_is(st, t, "GLOBAL") || tok_is(st, t, "SESSION") ||
-	    tok_is(st, t, "LOCAL")) {
-		if (advance(st) < 0)
-			return -1;
-		if (!tok_is(st, t, "VARIABLES"))
-			return refuse(st, GUARD_E_SHOW, t);
-	}
-	if (tok_is(st, t, "VARIABLES") || tok_is(st, t, "COLLATION") ||
+	/*
+	 * GRANTS shows the account's password hash; VARIABLES shows paths and
+	 * server internals (a few harmless ones can be read with @@name).
+	 */
+	if (tok_is(st, t, "GRANTS"))
+		return refuse(st, GUARD_E_SHOW, t);
+	if (tok_is(st, t, "COLLATION") ||
 	    tok_is(st, t, "CHARSET")) {
 		if (advance(st) < 0)
 			return -1;
@@ -1631,6 +1677,7 @@ static const char *const reason_codes[GUARD_REASON_COUNT] = {
 	[GUARD_E_EXPLAIN] = "explain",
 	[GUARD_E_MODE] = "mode",
 	[GUARD_E_SYNTAX] = "syntax",
+	[GUARD_E_SYSVAR] = "sysvar",
 };
 
 const char *
@@ -1751,8 +1798,16 @@ guard_explain(const struct guard_result *res, char *buf, size_t size)
 	case GUARD_E_SHOW:
 		n = snprintf(buf, size, "SHOW ... %s at offset %zu is not allowed "
 		    "(allowed: SHOW [FULL] TABLES, TABLE STATUS, COLUMNS, "
-		    "INDEX, CREATE TABLE/VIEW, GRANTS, VARIABLES, WARNINGS, "
-		    "ERRORS, CHARACTER SET, COLLATION, ENGINES)", tk, off);
+		    "INDEX, CREATE TABLE/VIEW, WARNINGS, ERRORS, CHARACTER SET, "
+		    "COLLATION, ENGINES; SHOW GRANTS and VARIABLES reveal password "
+		    "hashes and server internals)", tk, off);
+		break;
+	case GUARD_E_SYSVAR:
+		n = snprintf(buf, size, "system variable %s at offset %zu is not "
+		    "allowed (it can reveal server paths or internals; readable: "
+		    "@@version, @@version_comment, @@sql_mode, @@time_zone, "
+		    "@@max_statement_time, @@tx_read_only, character set and "
+		    "collation variables)", tk, off);
 		break;
 	case GUARD_E_EXPLAIN:
 		n = snprintf(buf, size, "%s at offset %zu is not allowed "

@@ -40,6 +40,7 @@ enum guard_reason {
 	GUARD_E_EXPLAIN,	/* EXPLAIN ANALYZE, ANALYZE, EXPLAIN of a non-SELECT */
 	GUARD_E_MODE,		/* meaning depends on ANSI_QUOTES / NO_BACKSLASH_ESCAPES */
 	GUARD_E_SYNTAX,		/* something the lexer or verdict does not understand */
+	GUARD_E_SYSVAR,		/* a system variable that can reveal paths or internals */
 	GUARD_REASON_COUNT
 };
 
@@ -56,6 +57,7 @@ struct guard_result {
 	enum guard_kind kind;
 	size_t offset;		/* byte offset of the deciding token */
 	unsigned params;	/* number of ? placeholders outside strings and comments */
+	unsigned user_functions;	/* calls let through because opts->functions lists them */
 	char token[48];
 };
 

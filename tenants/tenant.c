@@ -23,6 +23,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1774,6 +1776,18 @@ build_tenant(struct ld *ld, const char *tname, const struct node *name_key,
 	return 0;
 }
 
+/* Is s NAME_LIKE_THIS: upper-case letters, digits and _, not starting with a digit? */
+static bool
+env_name_like(const char *s)
+{
+	if (*s == '\0' || isdigit((unsigned char)*s))
+		return false;
+	for (; *s != '\0'; s++)
+		if (!(isupper((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
 /* Read a whole file (at most max bytes) into a new NUL-terminated buffer. */
 static int
 read_all(const char *path, size_t max, char **out, size_t *len)
@@ -1785,9 +1799,28 @@ read_all(const char *path, size_t max, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	if ((f = fopen(path, "rb")) == NULL) {
-		saved = errno;
-		goto out;
+	/*
+	 * Only regular files: a FIFO or a device would block or never end.
+	 * O_NONBLOCK keeps the open itself from waiting for a FIFO's writer.
+	 */
+	{
+		struct stat sb;
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0) {
+			saved = errno;
+			goto out;
+		}
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			saved = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+			close(fd);
+			goto out;
+		}
+		if ((f = fdopen(fd, "rb")) == NULL) {
+			saved = errno;
+			close(fd);
+			goto out;
+		}
 	}
 	buf = xmalloc(cap);
 	for (;;) {
@@ -1848,8 +1881,16 @@ resolve_secrets(struct ld *ld, struct tenant *t, const struct secrets *sec)
 		const char *v = getenv(sec->password_env->text);
 
 		if (v == NULL) {
-			fail(ld, sec->password_env, "environment variable %s is not set "
-			    "(database.password_env of tenant '%s')", sec->password_env->text, t->name);
+			/* Echo the name only when it looks like one: a password pasted
+			 * into the wrong key must not land in a client's log. */
+			if (env_name_like(sec->password_env->text))
+				fail(ld, sec->password_env, "environment variable %s is not set "
+				    "(database.password_env of tenant '%s')", sec->password_env->text,
+				    t->name);
+			else
+				fail(ld, sec->password_env, "the environment variable named by "
+				    "database.password_env of tenant '%s' is not set (its name, not "
+				    "shown, is not NAME_LIKE_THIS: is a password pasted here?)", t->name);
 			goto out;
 		}
 		explicit_bzero(t->db.password, strlen(t->db.password));
@@ -1859,8 +1900,14 @@ resolve_secrets(struct ld *ld, struct tenant *t, const struct secrets *sec)
 	if (sec->password_file != NULL) {
 		path = path_join(ld->base_dir, sec->password_file->text);
 		if (read_all(path, MAX_SECRET_SIZE, &buf, &len) != 0) {
-			fail(ld, sec->password_file, "cannot read database.password_file %s: %s",
-			    path, strerror(errno));
+			if (strchr(sec->password_file->text, '/') != NULL ||
+			    strchr(sec->password_file->text, '.') != NULL)
+				fail(ld, sec->password_file, "cannot read database.password_file %s: %s",
+				    path, strerror(errno));
+			else	/* no / and no .: it may be a password pasted into the wrong key */
+				fail(ld, sec->password_file, "cannot read database.password_file"
+				    " (path not shown: it has no / or . and may be a password): %s",
+				    strerror(errno));
 			goto out;
 		}
 		if (strlen(buf) != len) {

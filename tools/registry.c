@@ -350,6 +350,16 @@ check_args(const cJSON *schema, const cJSON *args, struct tool_err *err)
 
 	cJSON_ArrayForEach(a, args) {
 		const cJSON *ps = cJSON_GetObjectItemCaseSensitive(props, a->string);
+		const cJSON *b;
+
+		/* cJSON keeps both copies of a repeated key and reads the first; a
+		 * client showing the last would show a person another statement. */
+		for (b = a->next; b != NULL; b = b->next)
+			if (strcmp(a->string, b->string) == 0) {
+				tool_err_set(err, TOOL_E_INVALID, "argument '%.64s' is given twice",
+				    a->string);
+				return -1;
+			}
 
 		if (ps == NULL) {
 			char known[256] = "";

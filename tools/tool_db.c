@@ -201,20 +201,15 @@ fail:
 	return -1;
 }
 
-void
-tool_db_cancel(struct tool_db *db)
+/* KILL QUERY id on a short-lived side connection. */
+static void
+kill_query(const struct tenant *t, unsigned long id)
 {
 	struct tool_err err;
-	unsigned long id;
 	MYSQL *side;
 	char sql[64];
 
-	pthread_mutex_lock(&db->lock);
-	id = db->running && db->conn != NULL ? db->thread_id : 0;
-	pthread_mutex_unlock(&db->lock);
-	if (id == 0)
-		return;
-	if ((side = db_open(db->t, 5, &err)) == NULL) {
+	if ((side = db_open(t, 5, &err)) == NULL) {
 		fprintf(stderr, "saia-mcp: cannot cancel: %s\n", err.msg);
 		return;
 	}
@@ -223,6 +218,18 @@ tool_db_cancel(struct tool_db *db)
 		fprintf(stderr, "saia-mcp: KILL QUERY failed: %u %s\n", mysql_errno(side),
 		    mysql_error(side));
 	mysql_close(side);
+}
+
+void
+tool_db_cancel(struct tool_db *db)
+{
+	unsigned long id;
+
+	pthread_mutex_lock(&db->lock);
+	id = db->running && db->conn != NULL ? db->thread_id : 0;
+	pthread_mutex_unlock(&db->lock);
+	if (id != 0)
+		kill_query(db->t, id);
 }
 
 static void
@@ -258,8 +265,13 @@ err_from_stmt(struct tool_db *db, MYSQL_STMT *st, struct tool_err *err)
 	    db->t->limits.query_timeout_ms);
 }
 
+/*
+ * The guard's verdict on sql.  *user_functions gets the number of calls let
+ * through only because the tenant lists them (allowed_functions).
+ */
 static int
-guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
+guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
+    struct tool_err *err)
 {
 	struct guard_opts go = {
 		.schema = db->t->db.name,
@@ -269,8 +281,10 @@ guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
 	struct guard_result gr;
 	char why[512];
 
-	if (guard_check(sql, strlen(sql), &go, &gr) == 0)
+	if (guard_check(sql, strlen(sql), &go, &gr) == 0) {
+		*user_functions = gr.user_functions;
 		return 0;
+	}
 	guard_explain(&gr, why, sizeof(why));
 	tool_err_set(err, TOOL_E_REFUSED, "%s", why);
 	return -1;
@@ -284,15 +298,16 @@ guard_pass(struct tool_db *db, const char *sql, struct tool_err *err)
  */
 static MYSQL_STMT *
 db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
-    size_t n, const struct tool_ctx *ctx, struct tool_err *err)
+    size_t n, const struct tool_ctx *ctx, unsigned *user_functions, struct tool_err *err)
 {
 	MYSQL_BIND *pb = NULL;
 	MYSQL_STMT *st = NULL;
 	my_bool null_flag = 1;
+	bool executed = false;
 	int attempt;
 	size_t i;
 
-	if (guard_pass(db, sql, err) != 0)
+	if (guard_pass(db, sql, user_functions, err) != 0)
 		return NULL;
 	if (n > 0) {
 		pb = xcalloc(n, sizeof(*pb));
@@ -349,6 +364,7 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 				st = NULL;
 				break;
 			}
+			executed = true;
 			if (mysql_stmt_execute(st) == 0)
 				goto out;	/* running stays true while rows stream */
 			set_running(db, false);
@@ -358,6 +374,24 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		st = NULL;
 		if (!conn_gone(err->mysql_errno))
 			break;
+		/*
+		 * The connection is gone.  Try once more only when the statement
+		 * never ran: a connection dropped while it ran (killed by an
+		 * administrator, or a server that went away mid-query) must not
+		 * run it a second time.
+		 */
+		if (executed && err->mysql_errno != CR_SERVER_GONE_ERROR) {
+			pthread_mutex_lock(&db->lock);
+			unsigned long id = db->thread_id;
+			pthread_mutex_unlock(&db->lock);
+			db_close(db);
+			if (err->mysql_errno == CR_SERVER_LOST && id != 0)
+				kill_query(db->t, id);	/* it may still run there */
+			tool_err_set(err, TOOL_E_UNAVAILABLE, "the connection to the database was"
+			    " lost while the statement ran (%u); it was not run again, and the"
+			    " next call reconnects", err->mysql_errno);
+			break;
+		}
 		db_close(db);		/* and try once more */
 		if (attempt == 0)
 			fprintf(stderr, "saia-mcp: connection lost (%s); reconnecting\n", err->msg);
@@ -369,14 +403,26 @@ out:
 
 /*
  * After a statement.  broken: the connection cannot be used again (lost,
- * cancelled mid-result, or rows left unread); close it first, so closing
- * the statement does not read the rest of the result off the wire.
+ * cancelled mid-result, rows left unread, or a tenant function ran that
+ * could have changed the session); close it first, so closing the
+ * statement does not read the rest of the result off the wire.  kill: the
+ * statement may still be running on the server: KILL QUERY it.
  */
 static void
-db_done(struct tool_db *db, MYSQL_STMT *st, bool broken)
+db_done(struct tool_db *db, MYSQL_STMT *st, bool broken, bool kill)
 {
+	unsigned long id = 0;
+
+	if (broken && kill && st != NULL) {
+		pthread_mutex_lock(&db->lock);
+		id = db->conn != NULL ? db->thread_id : 0;
+		pthread_mutex_unlock(&db->lock);
+	}
 	if (broken)
 		db_close(db);
+	/* A statement still running on the server is stopped there too. */
+	if (id != 0)
+		kill_query(db->t, id);
 	if (st != NULL)
 		mysql_stmt_close(st);
 	set_running(db, false);
@@ -565,6 +611,7 @@ struct tool_row {
 	unsigned ncols;
 	bool rebind;		/* a buffer grew: bind again before the next fetch */
 	bool broken;		/* the connection cannot be used again */
+	bool kill;		/* ... and the statement may still run on the server */
 };
 
 /* Run sql and bind its columns.  0, or -1 with err set (then cur_close). */
@@ -573,10 +620,21 @@ cur_open(struct tool_row *r, struct tool_db *db, const char *sql,
     const struct tool_param *params, size_t n, struct tool_ctx *ctx, bool text,
     struct tool_err *err)
 {
+	unsigned user_functions = 0;
+
 	memset(r, 0, sizeof(*r));
 	r->db = db;
 	r->ctx = ctx;
-	if ((r->st = db_exec(db, sql, params, n, ctx, err)) == NULL)
+	r->st = db_exec(db, sql, params, n, ctx, &user_functions, err);
+	/*
+	 * A tenant's own function may have changed session settings (read
+	 * only, time limit, ...) or taken a lock, even when the statement then
+	 * failed: the next statement starts on a fresh connection, whose
+	 * session is set up again (CONTRACT 7.2).
+	 */
+	if (user_functions > 0)
+		r->broken = true;
+	if (r->st == NULL)
 		return -1;
 	if ((r->meta = mysql_stmt_result_metadata(r->st)) == NULL) {
 		tool_err_set(err, TOOL_E_INVALID, "the statement returns no rows");
@@ -617,6 +675,8 @@ cur_next(struct tool_row *r, struct tool_err *err)
 	if (fr == 1) {
 		err_from_stmt(r->db, r->st, err);
 		r->broken = conn_gone(err->mysql_errno);
+		/* our read timeout (the backstop) ends here while the server goes on */
+		r->kill = err->mysql_errno == CR_SERVER_LOST;
 		return -1;
 	}
 	return 1;	/* MYSQL_DATA_TRUNCATED too: long values are fetched on demand */
@@ -640,7 +700,7 @@ cur_close(struct tool_row *r)
 	free(r->b);
 	if (r->meta != NULL)
 		mysql_free_result(r->meta);
-	db_done(r->db, r->st, r->broken);
+	db_done(r->db, r->st, r->broken, r->kill);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -730,10 +790,12 @@ out:
 		 * would read them all off the wire; for a statement without our
 		 * own LIMIT that can be millions, so drop the connection instead
 		 * (the server stops at its next write) and reconnect on the next
-		 * call.  The built-in tools ask for one row more than they send
-		 * and read on.
+		 * call, after a KILL QUERY so that a statement still computing
+		 * stops too.  The built-in tools ask for one row more than they
+		 * send and read on.
 		 */
 		r.broken = true;
+		r.kill = true;
 	}
 	cur_close(&r);
 	return rc;

@@ -57,8 +57,6 @@ tool_err_mysql(struct tool_err *err, unsigned no, const char *sqlstate,
 		tool_err_set(err, TOOL_E_TIMEOUT,
 		    "the statement ran longer than the %ld ms limit (query_timeout_ms) and was stopped;"
 		    " narrow it with WHERE or LIMIT", timeout_ms);
-	} else if (no == 1317 /* ER_QUERY_INTERRUPTED */) {
-		tool_err_set(err, TOOL_E_CANCELLED, "the statement was interrupted");
 	} else if (is_unavailable(no)) {
 		tool_err_set(err, TOOL_E_UNAVAILABLE,
 		    "the database cannot be reached (%u %s); the next call tries again", no, msg);

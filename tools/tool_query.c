@@ -7,6 +7,7 @@
  * Values are always bound to `?`, never pasted into SQL.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,13 @@ bind_json(const cJSON *v, struct tool_param *p, const char *what, struct tool_er
 		p->i = cJSON_IsTrue(v);
 	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
+
+		/* Past 2^53 the JSON number was already rounded when it was read. */
+		if (d == floor(d) && fabs(d) >= 9007199254740992.0 && fabs(d) < 1e300) {
+			tool_err_set(err, TOOL_E_INVALID, "%s is an integer beyond 2^53, which"
+			    " JSON numbers cannot carry exactly; pass it as a string", what);
+			return -1;
+		}
 		if (d == (double)(long long)d && d > -9007199254740992.0 && d < 9007199254740992.0) {
 			p->type = TOOL_P_INT;
 			p->i = (long long)d;

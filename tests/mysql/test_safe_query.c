@@ -215,6 +215,7 @@ static const char tenant_queries[] =
 
 static const char fixture_sql[] =
     "DROP FUNCTION IF EXISTS saia_demo.fn_touch;\n"
+    "DROP FUNCTION IF EXISTS saia_demo.fn_rw;\n"
     "DROP DATABASE IF EXISTS saia_sq_scratch;\n"
     "CREATE DATABASE saia_sq_scratch;\n"
     "CREATE TABLE saia_sq_scratch.audit_log (id INT AUTO_INCREMENT PRIMARY KEY,"
@@ -222,6 +223,11 @@ static const char fixture_sql[] =
     "DELIMITER //\n"
     "CREATE FUNCTION saia_demo.fn_touch() RETURNS INT MODIFIES SQL DATA\n"
     "BEGIN INSERT INTO saia_sq_scratch.audit_log (note) VALUES ('touched'); RETURN 1; END//\n"
+    /* found by an adversarial run: a function can turn the session read-write
+     * for the statements after it, and take a lock that outlives it */
+    "CREATE FUNCTION saia_demo.fn_rw() RETURNS INT NO SQL\n"
+    "BEGIN SET SESSION tx_read_only = 0; SET SESSION max_statement_time = 0;"
+    " DO GET_LOCK('saia_fn_lock', 0); RETURN 1; END//\n"
     "DELIMITER ;\n";
 
 static int
@@ -263,7 +269,7 @@ group_setup(void **state)
 	yaml = malloc(n);
 	if (yaml == NULL)
 		abort();
-	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch]\n",
+	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch, fn_rw]\n",
 	    full, tenant_queries, rwfn);
 	fx.yaml = h_temp_file(yaml);
 	free(yaml);
@@ -280,6 +286,7 @@ group_teardown(void **state)
 
 	(void)state;
 	h_cleanup_all();
+	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_rw;", &rc));
 	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_touch;"
 	    " DROP DATABASE IF EXISTS saia_sq_scratch;", &rc));
 	if (fx.yaml != NULL)
@@ -539,9 +546,32 @@ test_session_stops_function(void **state)
 	r = sq(h, "SELECT saia_other.fn_touch()", NULL, 0);
 	expect_error("L004", r, "refused:", "fn_touch");
 	cJSON_Delete(r);
+	/*
+	 * A listed function that turns the session read-write (and takes a
+	 * lock): the server resets the session after any statement that called
+	 * one, so the next statement runs read-only again and the lock is gone.
+	 */
+	r = sq(h, "SELECT fn_rw() AS x", NULL, 0);
+	if (h_is_error(r))
+		fail_msg("L005: %s", h_text(r));
+	cJSON_Delete(r);
+	r = sq(h, "SELECT @@tx_read_only AS ro, @@max_statement_time AS lim", NULL, 0);
+	if (h_is_error(r))
+		fail_msg("L006: %s", h_text(r));
+	assert_non_null(strstr(h_text(r), "\"rows\":[[1,2]]"));
+	cJSON_Delete(r);
+	r = sq(h, "SELECT fn_rw(), fn_touch()", NULL, 0);
+	expect_error("L007", r, "mysql:", "1792");	/* same statement: still read only */
+	cJSON_Delete(r);
+	r = sq(h, "SELECT fn_touch()", NULL, 0);
+	expect_error("L008", r, "mysql:", "1792");	/* next statement: reset */
+	cJSON_Delete(r);
 	h_free(h);
 	out = admin("SELECT COUNT(*) FROM saia_sq_scratch.audit_log");
 	assert_string_equal(out, "0\n");
+	free(out);
+	out = admin("SELECT IS_FREE_LOCK('saia_fn_lock')");
+	assert_string_equal(out, "1\n");
 	free(out);
 }
 
@@ -677,6 +707,26 @@ test_legit(void **state)
 	cJSON_Delete(r);
 	r = sq(h, "SELECT ?, ?", "[1, {\"a\": 1}]", 0);
 	expect_error("L044", r, "invalid:", "params[1]");
+	cJSON_Delete(r);
+	/* 2^53+1 arrives rounded to 2^53: refused rather than matching the wrong row */
+	/* (sent as raw text: cJSON would print the number rounded, to 15 digits) */
+	r = h_call(h, next_id++, "execute_safe_query",
+	    "{\"sql\":\"SELECT ?\",\"params\":[9007199254740993]}");
+	assert_non_null(r);
+	expect_error("L045", r, "invalid:", "beyond 2^53");
+	cJSON_Delete(r);
+	r = sq(h, "SELECT ? AS v", "[9007199254740991, \"9007199254740993\"]", 0);
+	expect_error("L046", r, "invalid:", "1 '?' placeholders but 2");
+	cJSON_Delete(r);
+	r = sq(h, "SELECT CAST(? AS UNSIGNED) AS v", "[\"9007199254740993\"]", 0);
+	expect_rows("L047", r, "[[\"9007199254740993\"]]");
+	cJSON_Delete(r);
+	/* server paths and host names stay out of reach */
+	r = sq(h, "SELECT @@datadir", NULL, 0);
+	expect_error("L048", r, "refused:", "@@datadir");
+	cJSON_Delete(r);
+	r = sq(h, "SHOW GRANTS", NULL, 0);
+	expect_error("L049", r, "refused:", "GRANTS");
 	cJSON_Delete(r);
 
 	/* L050 limit: capped, truncated, a hint to page on; the session goes on */

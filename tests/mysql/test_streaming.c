@@ -837,6 +837,54 @@ s12_timeout(void **state)
 	h_free(h);
 }
 
+/*
+ * S13: an administrator KILLs the server's connection while a statement
+ * runs.  Regression (found by an adversarial run): the server reconnected,
+ * ran the killed statement again and reported the time limit.  Now: one
+ * quick "unavailable:", the statement is not run a second time, and the
+ * next call reconnects.
+ */
+static void
+s13_connection_killed(void **state)
+{
+	struct h_proc *h;
+	char sql[512];
+	long long t0;
+	const char *t;
+	cJSON *r;
+
+	(void)state;
+	need_db();
+	h = start("full");
+	send_query(h, 1, SLOW_COUNT("stream_s13"), 0, NULL);
+	assert_int_equal(wait_running("stream_s13", 1, 5000), 1);
+	snprintf(sql, sizeof(sql), "SELECT ID FROM information_schema.PROCESSLIST"
+	    " WHERE USER = 'saia_ro' AND INFO LIKE '%%stream_s13%%' AND INFO NOT LIKE '%%PROCESSLIST%%'");
+	if (mysql_query(admin, sql) != 0)
+		fail_msg("processlist: %s", mysql_error(admin));
+	{
+		MYSQL_RES *res = mysql_store_result(admin);
+		MYSQL_ROW row = res != NULL ? mysql_fetch_row(res) : NULL;
+
+		assert_non_null(row);
+		snprintf(sql, sizeof(sql), "KILL %s", row[0]);
+		mysql_free_result(res);
+	}
+	t0 = now_ms();
+	if (mysql_query(admin, sql) != 0)
+		fail_msg("%s: %s", sql, mysql_error(admin));
+	r = read_response(h, 1, 8000, NULL);
+	t = tool_error(r, h->last);
+	print_message("S13: %lld ms: %s\n", now_ms() - t0, t);
+	assert_true(strncmp(t, "unavailable:", 12) == 0);
+	assert_true(now_ms() - t0 < 5000);	/* not a second run to the time limit */
+	cJSON_Delete(r);
+	assert_int_equal(wait_running("stream_s13", 0, 2000), 0);
+	next_call_works(h, 2);
+	assert_int_equal(h_wait(h, 5000), 0);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -853,6 +901,7 @@ main(void)
 		cmocka_unit_test_teardown(s10_eof_during_query, teardown),
 		cmocka_unit_test_teardown(s11_eof_at_once, teardown),
 		cmocka_unit_test_teardown(s12_timeout, teardown),
+		cmocka_unit_test_teardown(s13_connection_killed, teardown),
 	};
 
 	return cmocka_run_group_tests_name("streaming", tests, group_setup, group_teardown);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -452,6 +453,16 @@ static const struct tcase cases[] = {
 	{ "T033", HEAD "    database: {host: h, name: n, user: u, password_file: @DIR@/nope}\n", "acme",
 	  "t.yaml:3:58: ", "cannot read database.password_file @DIR@/nope: No such file or directory",
 	  NULL },
+	/* a FIFO once hung the loader forever: only regular files are read */
+	{ "T090", HEAD "    database: {host: h, name: n, user: u, password_file: @DIR@/fifo}\n", "acme",
+	  "t.yaml:3:58: ", "cannot read database.password_file @DIR@/fifo: Invalid argument", NULL },
+	/* a password pasted into password_env or password_file is not echoed */
+	{ "T091", HEAD "    database: {host: h, name: n, user: u, password_env: Zq9SECRETpw}\n", "acme",
+	  "t.yaml:3:57: ", "the environment variable named by database.password_env of tenant "
+	  "'acme' is not set (its name, not shown,", NULL },
+	{ "T092", HEAD "    database: {host: h, name: n, user: u, password_file: Zq9SECRETpw}\n", "acme",
+	  "t.yaml:3:58: ", "cannot read database.password_file (path not shown: it has no / or . "
+	  "and may be a password): No such file or directory", NULL },
 
 	/* ---- custom queries */
 	{ "T034", HEAD DB "    queries:\n      - name: x\n        description: d\n"
@@ -1088,6 +1099,13 @@ setup(void **state)
 	write_file("pw", "hunter2\n");
 	write_file("pw_crlf", "abc\r\n");
 	write_file("pw_two", "x\n\n");
+	{
+		char fifo[512];
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+		if (mkfifo(fifo, 0600) != 0)
+			return -1;
+	}
 	setenv("T_PW", "s3cret", 1);
 	setenv("T_EMPTY", "", 1);
 	unsetenv("T_UNSET");
@@ -1097,7 +1115,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	static const char *const names[] = { "pw", "pw_crlf", "pw_two", "rel.yaml", NULL };
+	static const char *const names[] = { "pw", "pw_crlf", "pw_two", "rel.yaml", "fifo", NULL };
 	char path[512];
 	size_t i;
 
