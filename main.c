@@ -66,7 +66,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct tenant_hooks hooks = { .tool_known = tools_known, .sql_check = sql_check };
+	struct tenant_hooks hooks = { .tool_known = tools_known, .sql_check = sql_check };
 	const char *config = getenv("SAIA_MCP_CONFIG"), *tenant_name = getenv("SAIA_MCP_TENANT");
 	struct tenant *t = NULL;
 	struct tools *reg = NULL;
@@ -104,6 +104,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	hooks.no_secrets = list;	/* --list-tools never connects */
 	if (tenant_load(config, tenant_name, &hooks, &t, &terr) != 0) {
 		fprintf(stderr, "saia-mcp: %s\n", terr.msg);
 		return 2;

@@ -100,6 +100,11 @@ struct tenant_hooks {
 	int (*sql_check)(const char *sql, const char *schema,
 	    const char *const *functions, size_t n_functions,
 	    unsigned *params, char *why, size_t why_size);
+	/*
+	 * Not a question: true when the caller will not connect (--list-tools),
+	 * so password_env, password_file and ssl_ca are not read (password "").
+	 */
+	bool no_secrets;
 };
 
 /* "file:line:column: message", or a message without position when there is none. */

@@ -944,6 +944,35 @@ test_cli_list_tools(void **state)
 	free(err);
 }
 
+/*
+ * --list-tools never connects, so it needs no password: a password_env that
+ * is not set stops --check (exit 2) but not --list-tools.
+ */
+static void
+test_cli_list_tools_no_secret(void **state)
+{
+	char *cfg = h_temp_file("tenants:\n  t:\n    database: {host: 127.0.0.1, port: 1, name: d,"
+	    " user: u, password_env: SAIA_TEST_SURELY_UNSET}\n"
+	    "    enabled_tools: [list_customer_tables]\n");
+	const char *list[] = { "--config", cfg, "--tenant", "t", "--list-tools", NULL };
+	const char *check[] = { "--config", cfg, "--tenant", "t", "--check", NULL };
+	char **out, *err;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(run_cli(list, NULL, &out, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "list_customer_tables");
+	h_free_lines(out, n);
+	free(err);
+	assert_int_equal(run_cli(check, NULL, &out, &n, &err), 2);
+	assert_non_null(strstr(err, "SAIA_TEST_SURELY_UNSET is not set"));
+	h_free_lines(out, n);
+	free(err);
+	unlink(cfg);
+	free(cfg);
+}
+
 /* $SAIA_MCP_CONFIG and $SAIA_MCP_TENANT stand in for the options. */
 static void
 test_cli_env_fallback(void **state)
@@ -1034,6 +1063,7 @@ main(void)
 		cmocka_unit_test_teardown(test_cli_unknown_tenant, teardown),
 		cmocka_unit_test_teardown(test_cli_bad_profile, teardown),
 		cmocka_unit_test_teardown(test_cli_list_tools, teardown),
+		cmocka_unit_test_teardown(test_cli_list_tools_no_secret, teardown),
 		cmocka_unit_test_teardown(test_cli_env_fallback, teardown),
 		cmocka_unit_test_teardown(test_stdout_is_protocol_only, teardown),
 	};
