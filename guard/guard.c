@@ -1032,8 +1032,10 @@ check_call(struct gstate *st, const struct guard_token *nt, int *is_call)
 	}
 	if (tok_is(st, t, "AGAINST") && pv->type == GUARD_T_RP)
 		return 0;	/* MATCH (a, b) AGAINST ('x') */
-	if (tok_is(st, t, "COLUMNS") && l->call && pv->type == GUARD_T_STRING)
-		return 0;	/* JSON_TABLE(doc, '$[*]' COLUMNS (...)): after the path */
+	/* JSON_TABLE(doc, '$[*]' COLUMNS (...)) and NESTED [PATH] '$.x' COLUMNS (...) */
+	if (tok_is(st, t, "COLUMNS") && pv->type == GUARD_T_STRING &&
+	    (l->call || tok_is(st, &st->prev2, "PATH") || tok_is(st, &st->prev2, "NESTED")))
+		return 0;
 	if (tok_is(st, t, "OF") && tok_is(st, pv, "MEMBER"))
 		return 0;	/* MySQL: x MEMBER OF (json) */
 	if (tok_is(st, t, "LATERAL")) {
@@ -1199,8 +1201,16 @@ check_token(struct gstate *st)
 		return 0;
 	}
 
-	/* a bare word: keywords first */
-	if (t->type == GUARD_T_ID) {
+	if (t->type == GUARD_T_ID && st->prev.type == GUARD_T_DOT &&
+	    (tok_is(st, t, "NEXTVAL") || tok_is(st, t, "CURRVAL") || tok_is(st, t, "LASTVAL")))
+		return refuse(st, GUARD_E_FUNCTION, t);
+	/*
+	 * A bare word: keywords first.  A word right after "." is a name, never
+	 * a keyword: `db.SELECT(1)` calls a stored function called SELECT, and
+	 * is judged below as a qualified call (a regression: the keyword
+	 * branch once waved it through).
+	 */
+	if (t->type == GUARD_T_ID && st->prev.type != GUARD_T_DOT) {
 		if (tok_is(st, t, "INTO"))
 			return refuse(st, GUARD_E_INTO, t);
 		if (tok_is(st, t, "LOCK") || tok_is(st, t, "NOWAIT"))
@@ -1212,9 +1222,6 @@ check_token(struct gstate *st)
 			return refuse(st, GUARD_E_LOCKING, t);
 		if ((tok_is(st, t, "NEXT") || tok_is(st, t, "PREVIOUS")) &&
 		    tok_is(st, &nt, "VALUE"))
-			return refuse(st, GUARD_E_FUNCTION, t);
-		if (st->prev.type == GUARD_T_DOT && (tok_is(st, t, "NEXTVAL") ||
-		    tok_is(st, t, "CURRVAL") || tok_is(st, t, "LASTVAL")))
 			return refuse(st, GUARD_E_FUNCTION, t);
 		if (tok_is(st, t, "TABLE") || tok_is(st, t, "VALUES") ||
 		    tok_is(st, t, "PROCEDURE") || tok_is(st, t, "HANDLER"))

@@ -10,7 +10,9 @@
  * `running` thread id is shared under `lock`.
  *
  * Statements that do not pass the guard, all fixed text: the session setup
- * (SET ...) right after connecting, and KILL QUERY on a side connection.
+ * (SET ...), the SET STATEMENT ... FOR prefix put before every statement on
+ * MariaDB after the guard judged the statement itself, and KILL QUERY on a
+ * side connection.
  */
 #include <errno.h>
 #include <math.h>
@@ -38,6 +40,7 @@ struct tool_db {
 	const struct tenant *t;
 	MYSQL *conn;		/* NULL until connected */
 	bool mariadb;
+	char prefix[256];	/* MariaDB: SET STATEMENT ... FOR, put before every statement */
 	char version[128];
 	char tls[96];
 	pthread_mutex_t lock;	/* guards running, thread_id */
@@ -147,12 +150,35 @@ db_open(const struct tenant *t, unsigned read_timeout_s, struct tool_err *err)
 	return m;
 }
 
+/*
+ * The read-only session (CONTRACT 7.2): READ ONLY transactions, autocommit,
+ * +00:00, the pinned sql_mode and the statement time limit.  Fixed text of
+ * ours, not passed through the guard.  0, or -1 (mysql_errno(m) says why).
+ */
+static int
+session_setup(struct tool_db *db, MYSQL *m)
+{
+	const struct tenant *t = db->t;
+	char sql[256];
+
+	if (mysql_query(m, "SET SESSION TRANSACTION READ ONLY") != 0)
+		return -1;
+	if (db->mariadb)
+		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
+		    " sql_mode = '" SQL_MODE "', max_statement_time = %.3f",
+		    (double)t->limits.query_timeout_ms / 1000.0);
+	else
+		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
+		    " sql_mode = '" SQL_MODE "', max_execution_time = %ld",
+		    t->limits.query_timeout_ms);
+	return mysql_query(m, sql) != 0 ? -1 : 0;
+}
+
 int
 tool_db_connect(struct tool_db *db, struct tool_err *err)
 {
 	const struct tenant *t = db->t;
 	MYSQL *m;
-	char sql[256];
 	const char *cipher;
 	unsigned rt;
 
@@ -164,20 +190,12 @@ tool_db_connect(struct tool_db *db, struct tool_err *err)
 		return -1;
 	db->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
 	snprintf(db->version, sizeof(db->version), "%s", mysql_get_server_info(m));
-	if (mysql_set_character_set(m, "utf8mb4") != 0)
+	if (mysql_set_character_set(m, "utf8mb4") != 0 || session_setup(db, m) != 0)
 		goto fail;
-	if (mysql_query(m, "SET SESSION TRANSACTION READ ONLY") != 0)
-		goto fail;
-	if (db->mariadb)
-		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
-		    " sql_mode = '" SQL_MODE "', max_statement_time = %.3f",
-		    (double)t->limits.query_timeout_ms / 1000.0);
-	else
-		snprintf(sql, sizeof(sql), "SET SESSION autocommit = 1, time_zone = '+00:00',"
-		    " sql_mode = '" SQL_MODE "', max_execution_time = %ld",
-		    t->limits.query_timeout_ms);
-	if (mysql_query(m, sql) != 0)
-		goto fail;
+	/* Every statement carries the settings too (see stmt_prefix()). */
+	snprintf(db->prefix, sizeof(db->prefix), "SET STATEMENT tx_read_only = 1,"
+	    " max_statement_time = %.3f, time_zone = '+00:00', sql_mode = '" SQL_MODE "' FOR ",
+	    (double)t->limits.query_timeout_ms / 1000.0);
 	cipher = mysql_get_ssl_cipher(m);
 	if (cipher != NULL) {
 		const char *ver = NULL;
@@ -302,6 +320,7 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 {
 	MYSQL_BIND *pb = NULL;
 	MYSQL_STMT *st = NULL;
+	char *text = NULL;	/* what is sent: sql behind the settings prefix */
 	my_bool null_flag = 1;
 	bool executed = false;
 	int attempt;
@@ -341,7 +360,30 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
 			break;
 		}
-		if (mysql_stmt_prepare(st, sql, strlen(sql)) == 0 &&
+		/*
+		 * The session alone must hold (CONTRACT 7): a view or function in
+		 * the tenant's own database could have changed it during an
+		 * earlier statement.  MariaDB takes the settings with every
+		 * statement (SET STATEMENT ... FOR); on MySQL they are set again.
+		 */
+		if (!db->mariadb && session_setup(db, db->conn) != 0) {
+			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
+			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+			mysql_stmt_close(st);
+			st = NULL;
+			if (!conn_gone(err->mysql_errno))
+				break;
+			db_close(db);
+			continue;
+		}
+		if (text == NULL) {
+			size_t pl = db->mariadb ? strlen(db->prefix) : 0, sl = strlen(sql);
+
+			text = xmalloc(pl + sl + 1);
+			memcpy(text, db->prefix, pl);
+			memcpy(text + pl, sql, sl + 1);
+		}
+		if (mysql_stmt_prepare(st, text, strlen(text)) == 0 &&
 		    mysql_stmt_param_count(st) != n) {
 			/* Before binding: the library reads one bind per '?'. */
 			tool_err_set(err, TOOL_E_INVALID,
@@ -397,6 +439,7 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			fprintf(stderr, "saia-mcp: connection lost (%s); reconnecting\n", err->msg);
 	}
 out:
+	free(text);
 	free(pb);
 	return st;
 }
@@ -674,7 +717,8 @@ cur_next(struct tool_row *r, struct tool_err *err)
 		return 0;
 	if (fr == 1) {
 		err_from_stmt(r->db, r->st, err);
-		r->broken = conn_gone(err->mysql_errno);
+		/* keep broken when it is already set (a tenant function ran) */
+		r->broken = r->broken || conn_gone(err->mysql_errno);
 		/* our read timeout (the backstop) ends here while the server goes on */
 		r->kill = err->mysql_errno == CR_SERVER_LOST;
 		return -1;

@@ -216,6 +216,8 @@ static const char tenant_queries[] =
 static const char fixture_sql[] =
     "DROP FUNCTION IF EXISTS saia_demo.fn_touch;\n"
     "DROP FUNCTION IF EXISTS saia_demo.fn_rw;\n"
+    "DROP FUNCTION IF EXISTS saia_demo.fn_err;\n"
+    "DROP VIEW IF EXISTS saia_demo.zz_v_rw, saia_demo.zz_v_touch;\n"
     "DROP DATABASE IF EXISTS saia_sq_scratch;\n"
     "CREATE DATABASE saia_sq_scratch;\n"
     "CREATE TABLE saia_sq_scratch.audit_log (id INT AUTO_INCREMENT PRIMARY KEY,"
@@ -228,6 +230,11 @@ static const char fixture_sql[] =
     "CREATE FUNCTION saia_demo.fn_rw() RETURNS INT NO SQL\n"
     "BEGIN SET SESSION tx_read_only = 0; SET SESSION max_statement_time = 0;"
     " DO GET_LOCK('saia_fn_lock', 0); RETURN 1; END//\n"
+    /* a second adversarial run: a function that changes the session and then
+     * fails, and views (run with their definer's rights) calling functions */
+    "CREATE FUNCTION saia_demo.fn_err() RETURNS INT NO SQL\n"
+    "BEGIN SET SESSION tx_read_only = 0; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom';"
+    " RETURN 1; END//\n"
     "DELIMITER ;\n";
 
 static int
@@ -269,7 +276,7 @@ group_setup(void **state)
 	yaml = malloc(n);
 	if (yaml == NULL)
 		abort();
-	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch, fn_rw]\n",
+	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch, fn_rw, fn_err]\n",
 	    full, tenant_queries, rwfn);
 	fx.yaml = h_temp_file(yaml);
 	free(yaml);
@@ -286,6 +293,8 @@ group_teardown(void **state)
 
 	(void)state;
 	h_cleanup_all();
+	free(admin_rc("DROP VIEW IF EXISTS saia_demo.zz_v_rw, saia_demo.zz_v_touch;", &rc));
+	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_err;", &rc));
 	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_rw;", &rc));
 	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_touch;"
 	    " DROP DATABASE IF EXISTS saia_sq_scratch;", &rc));
@@ -566,12 +575,73 @@ test_session_stops_function(void **state)
 	r = sq(h, "SELECT fn_touch()", NULL, 0);
 	expect_error("L008", r, "mysql:", "1792");	/* next statement: reset */
 	cJSON_Delete(r);
+	/* a function that changes the session and then fails: still reset */
+	r = sq(h, "SELECT fn_err()", NULL, 0);
+	expect_error("L009", r, "mysql:", "boom");
+	cJSON_Delete(r);
+	r = sq(h, "SELECT fn_touch()", NULL, 0);
+	expect_error("L010", r, "mysql:", "1792");
+	cJSON_Delete(r);
 	h_free(h);
 	out = admin("SELECT COUNT(*) FROM saia_sq_scratch.audit_log");
 	assert_string_equal(out, "0\n");
 	free(out);
 	out = admin("SELECT IS_FREE_LOCK('saia_fn_lock')");
 	assert_string_equal(out, "1\n");
+	free(out);
+}
+
+/*
+ * Views in the tenant's own database run functions the guard never sees
+ * (with the view definer's rights).  A view that turns the session
+ * read-write must not let a later statement write: every statement carries
+ * its own READ ONLY, time limit, time zone and sql_mode (SET STATEMENT).
+ * Through the catalog tools and execute_safe_query, on the read-only and
+ * the write-capable account.
+ */
+static void
+test_views_cannot_unlock(void **state)
+{
+	static const char *const tenants[] = { "full", "rw_full" };
+	static const char *const limits[] = { "[[1,10]]", "[[1,2]]" };
+	size_t i;
+	char *out;
+
+	(void)state;
+	/* only for this test: other tests count the tables of saia_demo */
+	free(admin("CREATE VIEW saia_demo.zz_v_rw AS SELECT saia_demo.fn_rw() AS x;"
+	    " CREATE VIEW saia_demo.zz_v_touch AS SELECT saia_demo.fn_touch() AS x;"));
+	for (i = 0; i < 2; i++) {
+		struct h_proc *h = start(fx.config, tenants[i]);
+		cJSON *r;
+
+		r = h_call(h, next_id++, "get_customer_table_sample", "{\"table_name\":\"zz_v_rw\"}");
+		assert_non_null(r);
+		if (h_is_error(r))
+			fail_msg("V001 %s: %s", tenants[i], h_text(r));
+		cJSON_Delete(r);
+		r = h_call(h, next_id++, "get_customer_table_sample", "{\"table_name\":\"zz_v_touch\"}");
+		assert_non_null(r);
+		expect_error("V002", r, "mysql:", "1792");
+		cJSON_Delete(r);
+		r = h_call(h, next_id++, "count_customer_table_rows", "{\"table_name\":\"zz_v_touch\"}");
+		assert_non_null(r);
+		expect_error("V003", r, "mysql:", "1792");
+		cJSON_Delete(r);
+		r = sq(h, "SELECT * FROM zz_v_rw", NULL, 0);
+		expect_rows("V004", r, "[[1]]");
+		cJSON_Delete(r);
+		r = sq(h, "SELECT x FROM zz_v_touch", NULL, 0);
+		expect_error("V005", r, "mysql:", "1792");
+		cJSON_Delete(r);
+		r = sq(h, "SELECT @@tx_read_only AS ro, @@max_statement_time AS lim", NULL, 0);
+		expect_rows("V006", r, limits[i]);
+		cJSON_Delete(r);
+		h_free(h);
+	}
+	free(admin("DROP VIEW saia_demo.zz_v_rw, saia_demo.zz_v_touch;"));
+	out = admin("SELECT COUNT(*) FROM saia_sq_scratch.audit_log");
+	assert_string_equal(out, "0\n");
 	free(out);
 }
 
@@ -923,6 +993,7 @@ main(void)
 		cmocka_unit_test(test_hostile_rw),
 		cmocka_unit_test(test_session_rw),
 		cmocka_unit_test(test_session_stops_function),
+		cmocka_unit_test(test_views_cannot_unlock),
 		cmocka_unit_test(test_account),
 		cmocka_unit_test(test_legit),
 		cmocka_unit_test(test_tenant_queries),

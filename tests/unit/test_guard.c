@@ -188,6 +188,9 @@ static const struct gcase cases[] = {
 	A("A146", SELECT, "SELECT @@tx_read_only, @@SESSION.max_statement_time, @@`time_zone`"),
 	A("A147", SELECT, "SELECT t.a FROM t, LATERAL (SELECT 1 AS b) AS x"),
 	A("A148", SELECT, "SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$')) AS j"),
+	A("A149", SELECT, "SELECT * FROM JSON_TABLE('[{\"a\":[1]}]', '$[*]' COLUMNS (NESTED PATH '$.a[*]'"
+	    " COLUMNS (b INT PATH '$'))) AS j"),
+	A("A150", SELECT, "SELECT t.`select`, t.`from` FROM t WHERE t.`order` > 1"),
 
 	/* refused: more than one statement */
 	R("R001", MULTI, 10, "SELECT 1; DROP TABLE t"),
@@ -382,6 +385,13 @@ static const struct gcase cases[] = {
 	R("R172", SYSVAR, 10, "SELECT 1, @@hostname"),
 	R("R173", SYSVAR, 7, "SELECT @@`socket`"),
 	R("R174", SYSVAR, 7, "SELECT @@secure_file_priv"),
+	/* A second adversarial run: a keyword right after "." named a stored
+	 * function, and the keyword branch waved the call through. */
+	R("R175", FUNCTION, 17, "SELECT saia_demo.SELECT(1)"),
+	R("R176", FUNCTION, 17, "SELECT saia_demo.WHERE(1)"),
+	R("R177", FUNCTION, 17, "SELECT saia_demo.`FROM`(1)"),
+	R("R178", FUNCTION, 24, "SELECT 1 FROM t WHERE t.UNION(1)"),
+	R("R179", FUNCTION, 16, "SELECT zz_other.STRAIGHT_JOIN(1)"),
 };
 
 /* Does the statement have a second statement or an executable comment? */
