@@ -137,24 +137,6 @@ nonempty(const char *s)
 	return s != NULL && *s != '\0';
 }
 
-/* An integer from catalog text, as a JSON number (or exact string past 2^53). */
-static void
-put_int_text(struct tbuf *b, const char *s)
-{
-	char *end;
-	unsigned long long u;
-
-	if (s == NULL) {
-		tbuf_puts(b, "0");
-		return;
-	}
-	u = strtoull(s, &end, 10);
-	if (*s == '-' || *end != '\0' || end == s)
-		tbuf_json_cstr(b, s);
-	else
-		tval_int(b, (long long)u, true);
-}
-
 /* A JSON list of column col of the refs [from, to). */
 static void
 put_list(struct tbuf *b, const struct cat *cat, size_t from, size_t to, size_t col)
@@ -200,7 +182,7 @@ put_table(struct tbuf *b, const struct ov *ov, size_t ti, const struct ov_opts *
 	}
 	if (!view) {
 		tbuf_puts(b, ",\"rows_estimate\":");
-		put_int_text(b, tool_cell(t, ti, 3));
+		tval_int_text(b, tool_cell(t, ti, 3));
 	}
 	if (!view && o->fks && nonempty(tool_cell(t, ti, 4))) {
 		tbuf_puts(b, ",\"comment\":");

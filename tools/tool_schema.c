@@ -30,24 +30,6 @@ str_param(const char *s)
 	return p;
 }
 
-/* An integer from catalog text, as a JSON number (or exact string past 2^53). */
-static void
-put_int_text(struct tbuf *b, const char *s)
-{
-	char *end;
-	unsigned long long u;
-
-	if (s == NULL) {
-		tbuf_puts(b, "0");
-		return;
-	}
-	u = strtoull(s, &end, 10);
-	if (*s == '-' || *end != '\0')
-		tbuf_json_cstr(b, s);
-	else
-		tval_int(b, (long long)u, true);
-}
-
 static double
 ms_since(const struct timespec *t0)
 {
@@ -289,11 +271,11 @@ put_tables(struct tool_call *c, bool overview)
 		}
 		if (!view) {
 			tbuf_puts(c->out, ",\"rows_estimate\":");
-			put_int_text(c->out, tool_cell(&tab, r, 3));
+			tval_int_text(c->out, tool_cell(&tab, r, 3));
 		}
 		if (overview) {
 			tbuf_puts(c->out, ",\"column_count\":");
-			put_int_text(c->out, tool_cell(&tab, r, 5));
+			tval_int_text(c->out, tool_cell(&tab, r, 5));
 		} else {
 			tbuf_puts(c->out, ",\"comment\":");
 			tbuf_json_cstr(c->out, view || tool_cell(&tab, r, 4) == NULL ? "" :
@@ -569,7 +551,7 @@ run_count_rows(struct tool_call *c)
 	tbuf_puts(c->out, "{\"table\":");
 	tbuf_json_cstr(c->out, name);
 	tbuf_puts(c->out, ",\"count\":");
-	put_int_text(c->out, tab.nrows == 1 ? tool_cell(&tab, 0, 0) : NULL);
+	tval_int_text(c->out, tab.nrows == 1 ? tool_cell(&tab, 0, 0) : NULL);
 	tbuf_putc(c->out, '}');
 	tool_table_free(&tab);
 	return 0;

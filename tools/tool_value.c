@@ -708,3 +708,20 @@ tval_classify(enum enum_field_types type, unsigned flags, unsigned charsetnr)
 		return tval_is_binary(charsetnr) ? TVAL_C_BINARY : TVAL_C_TEXT;
 	}
 }
+
+void
+tval_int_text(struct tbuf *b, const char *s)
+{
+	char *end;
+	unsigned long long u;
+
+	if (s == NULL) {
+		tbuf_puts(b, "0");
+		return;
+	}
+	u = strtoull(s, &end, 10);
+	if (*s == '-' || *end != '\0' || end == s)
+		tbuf_json_cstr(b, s);
+	else
+		tval_int(b, (long long)u, true);
+}

@@ -32,6 +32,12 @@ void tval_decimal(struct tbuf *b, const char *s, size_t n);
  */
 void tval_time(struct tbuf *b, const MYSQL_TIME *t, enum enum_field_types type,
     unsigned decimals);
+/*
+ * An integer as the catalog prints it (text, e.g. TABLE_ROWS): a JSON number,
+ * or a string of its digits past 2^53 or when it is not a plain unsigned
+ * integer; NULL writes 0.
+ */
+void tval_int_text(struct tbuf *b, const char *s);
 /* YEAR: a four-digit string ("2026", "0000"). */
 void tval_year(struct tbuf *b, long long v);
 /* BIT: the big-endian bytes as an unsigned number (string past 2^53-1). */

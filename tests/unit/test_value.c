@@ -1051,6 +1051,35 @@ test_columns(void **state)
 	}
 }
 
+/* tval_int_text: catalog integers (TABLE_ROWS, COUNT(*)) as exact JSON. */
+static void
+test_int_text(void **state)
+{
+	static const struct { const char *id, *in, *out; } cases[] = {
+		{ "I001", "60", "60" },
+		{ "I002", "0", "0" },
+		{ "I003", "9007199254740991", "9007199254740991" },
+		{ "I004", "9007199254740992", "\"9007199254740992\"" },
+		{ "I005", "18446744073709551615", "\"18446744073709551615\"" },
+		{ "I006", "-1", "\"-1\"" },
+		{ "I007", "", "\"\"" },
+		{ "I008", "12abc", "\"12abc\"" },
+		{ "I009", NULL, "0" },
+	};
+	struct tbuf b;
+	size_t i;
+
+	(void)state;
+	tbuf_init(&b, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tbuf_reset(&b);
+		tval_int_text(&b, cases[i].in);
+		if (strcmp(b.data, cases[i].out) != 0)
+			fail_msg("%s: got %s, want %s", cases[i].id, b.data, cases[i].out);
+	}
+	tbuf_free(&b);
+}
+
 /* tbuf_utf8_scrub: messages quoting client input stay valid UTF-8. */
 static void
 test_utf8_scrub(void **state)
@@ -1099,6 +1128,7 @@ main(void)
 		cmocka_unit_test(test_json_str_property),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_utf8_scrub),
+		cmocka_unit_test(test_int_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
