@@ -8,7 +8,7 @@
 #   options passed on to the driver: --spawns N (50), --calls N (1000), --big-runs N (5)
 #
 # What it does: starts the test MariaDB of scripts/db.sh if it is not running
-# (127.0.0.1:33316; never `load`, which would recreate the test databases);
+# (127.0.0.1:23316; never `load`, which would recreate the test databases);
 # creates the database saia_bench with N invoices and 3 items each, generated
 # in SQL with a recursive CTE (skipped when saia_bench already holds N), and
 # the account saia_bench_ro with SELECT on it only; builds saia-mcp as a release

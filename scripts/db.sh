@@ -16,7 +16,9 @@
 #
 # Environment:
 #   SAIA_DB_DIR         default <repo>/.testdb   (the demo uses <repo>/.demo)
-#   SAIA_DB_PORT        default 33316            (the demo uses 33306)
+#   SAIA_DB_PORT        default 23316            (the demo uses 23306); keep it below
+#                       32768: ports in Linux's ephemeral range (32768-60999) can be
+#                       held by any client socket in TIME_WAIT, and the server's bind fails
 #   SAIA_DEMO_PASSWORD  saia_ro's password,       default demo-ro-pw
 #   SAIA_RW_PASSWORD    saia_rw's password,       default demo-rw-pw
 #   SAIA_OTHER_PASSWORD saia_other_ro's password, default other-ro-pw
@@ -38,7 +40,7 @@ SAIA_LOG_NAME="db.sh"
 
 ROOT="$(saia_repo_root)"
 DIR="${SAIA_DB_DIR:-$ROOT/.testdb}"
-PORT="${SAIA_DB_PORT:-33316}"
+PORT="${SAIA_DB_PORT:-23316}"
 RO_PW="${SAIA_DEMO_PASSWORD:-demo-ro-pw}"
 RW_PW="${SAIA_RW_PASSWORD:-demo-rw-pw}"
 OTHER_PW="${SAIA_OTHER_PASSWORD:-other-ro-pw}"

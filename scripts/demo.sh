@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/demo.sh: the main job, from nothing.  Installs what is missing,
-# builds saia-mcp, starts a private MariaDB (.demo/, 127.0.0.1:33306) with
+# builds saia-mcp, starts a private MariaDB (.demo/, 127.0.0.1:23306) with
 # the sample company loaded and a read-only account created as the setup
 # guide says, then runs a real MCP session against the server for the
 # `demo` tenant of tenants.example.yaml, through the official MCP SDK client.
@@ -21,7 +21,7 @@ if [[ ! -f "$ROOT/build/build.ninja" ]]; then
 fi
 ninja -C "$ROOT/build" saia-mcp >/dev/null
 
-export SAIA_DB_DIR="$ROOT/.demo" SAIA_DB_PORT=33306
+export SAIA_DB_DIR="$ROOT/.demo" SAIA_DB_PORT=23306
 export SAIA_DEMO_PASSWORD="${SAIA_DEMO_PASSWORD:-demo-ro-pw}"
 if ((keep == 0)); then
 	trap 'bash "$ROOT/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
@@ -35,6 +35,6 @@ echo
 SAIA_MCP_BIN="$ROOT/build/saia-mcp" node "$ROOT/tests/client/demo.mjs"
 if ((keep == 1)); then
 	echo
-	echo "The demo database is still running on 127.0.0.1:33306 (stop it with:"
-	echo "  SAIA_DB_DIR=$ROOT/.demo SAIA_DB_PORT=33306 bash scripts/db.sh stop)"
+	echo "The demo database is still running on 127.0.0.1:23306 (stop it with:"
+	echo "  SAIA_DB_DIR=$ROOT/.demo SAIA_DB_PORT=23306 bash scripts/db.sh stop)"
 fi

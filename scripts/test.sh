@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/test.sh: every test, from nothing.  Installs what is missing,
-# builds, starts a private MariaDB (.testdb/, 127.0.0.1:33316) with the
+# builds, starts a private MariaDB (.testdb/, 127.0.0.1:23316) with the
 # sample company, and runs:
 #   1. meson test, all suites (unit, protocol, mysql) on the normal build;
 #   2. the official MCP SDK client test (node --test);
@@ -24,7 +24,7 @@ bash scripts/setup.sh || exit 1
 passed=0 failed=0 skipped=0
 stage_fail() { saia_log "FAILED: $*"; failed=$((failed + 1)); }
 
-export SAIA_DB_DIR="$ROOT/.testdb" SAIA_DB_PORT="${SAIA_DB_PORT:-33316}"
+export SAIA_DB_DIR="$ROOT/.testdb" SAIA_DB_PORT="${SAIA_DB_PORT:-23316}"
 trap 'bash "$ROOT/scripts/db.sh" stop >/dev/null 2>&1 || true' EXIT
 bash scripts/db.sh up || exit 1
 eval "$(bash scripts/db.sh env)"

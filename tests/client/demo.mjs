@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A short, readable MCP session against saia-mcp, driven by the official SDK client.
 //
-//   SAIA_DB_DIR=.demo SAIA_DB_PORT=33306 bash scripts/db.sh up     # the demo database
+//   SAIA_DB_DIR=.demo SAIA_DB_PORT=23306 bash scripts/db.sh up     # the demo database
 //   (cd tests/client && npm ci)                                    # once
 //   node tests/client/demo.mjs
 //

@@ -355,7 +355,7 @@ wide_yaml(void)
 	size_t len = 0, i;
 
 	if (port == NULL || *port == '\0')
-		port = "33316";
+		port = "23316";
 	len += (size_t)snprintf(y + len, 4096 - len, "tenants:\n");
 	for (i = 0; i < 3; i++)
 		len += (size_t)snprintf(y + len, 4096 - len,

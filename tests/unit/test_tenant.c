@@ -959,7 +959,7 @@ test_example_file(void **state)
 	assert_false(t->tools_from_preset);
 	assert_tools(t, demo_tools);
 	assert_string_equal(t->db.host, "127.0.0.1");
-	assert_int_equal(t->db.port, 33306);
+	assert_int_equal(t->db.port, 23306);
 	assert_string_equal(t->db.name, "saia_demo");
 	assert_string_equal(t->db.user, "saia_ro");
 	assert_string_equal(t->db.password, "demo-pw");
