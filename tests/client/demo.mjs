@@ -158,6 +158,58 @@ async function main() {
       table(['name', 'type', 'rows~', 'columns'], ov.tables.map((t) => [t.name, t.type ?? '', t.rows_estimate ?? '', t.column_count]));
     }
 
+    // The business tools of the original setup guide, on the same data.
+    const latest = await tool(client, 'get_latest_invoice');
+    if (latest?.found) kv(latest.invoice, ['invoice_number', 'invoice_date', 'status', 'total_amount', 'currency']);
+
+    const byNo = await tool(client, 'get_invoice_by_number', { invoice_number: 'INV-2025-0001' });
+    if (byNo?.found) {
+      kv(byNo.invoice, ['invoice_number', 'customer_id', 'invoice_date', 'total_amount']);
+      table(['product_id', 'quantity', 'unit_price', 'line_total'],
+        byNo.items.map((i) => [i.product_id, i.quantity, i.unit_price, i.line_total]));
+    }
+
+    const overdue = await tool(client, 'get_all_invoices', { status: 'overdue', date_from: '2025-01-01', limit: 3 });
+    if (overdue) {
+      const ix = (n) => overdue.columns.findIndex((c) => c.name === n);
+      table(['invoice_number', 'invoice_date', 'status', 'total_amount'],
+        overdue.rows.map((r) => [r[ix('invoice_number')], r[ix('invoice_date')], r[ix('status')], r[ix('total_amount')]]));
+      console.log(dim(`  newest first; truncated ${overdue.truncated}${overdue.next_offset !== undefined ? `, next_offset ${overdue.next_offset}` : ''}`));
+    }
+
+    const cnt = await tool(client, 'get_invoice_count', { status: 'paid' });
+    if (cnt) console.log(`  ${cnt.count} paid invoices`);
+
+    const contacts = await tool(client, 'get_contacts', { search_term: "O'Brien" });
+    if (contacts) {
+      const ix = (n) => contacts.columns.findIndex((c) => c.name === n);
+      table(['name', 'email', 'company'], contacts.rows.map((r) => [r[ix('name')], r[ix('email')] ?? '', r[ix('company')] ?? '']));
+    }
+
+    const found = await tool(client, 'search_customer_data', { search_term: '2 %' });
+    if (found) {
+      console.log(dim('  a literal search: the % is a plain character, not a wildcard'));
+      table(['table', 'column', 'key', 'value'], found.matches.map((m) => [m.table, m.column, JSON.stringify(m.key), m.value]), 50);
+    }
+
+    // A read-only query of the model's own, through the guard, and one it refuses.
+    const q = await tool(client, 'execute_safe_query', {
+      sql: 'SELECT c.name, COUNT(*) AS invoices, SUM(i.total_amount) AS total FROM invoices i'
+        + ' JOIN customers c ON c.id = i.customer_id WHERE i.status = ? GROUP BY c.name'
+        + ' ORDER BY total DESC LIMIT 3',
+      params: ['paid'],
+    });
+    if (q) table(q.columns.map((c) => c.name), q.rows);
+    const refusedSql = 'SELECT * FROM invoices; DELETE FROM invoices';
+    header(`execute_safe_query ${JSON.stringify({ sql: refusedSql })}  (expected: refused)`);
+    const ref = await client.callTool({ name: 'execute_safe_query', arguments: { sql: refusedSql } });
+    if (ref.isError && ref.content?.[0]?.text?.startsWith('refused:')) {
+      console.log(`  isError: true\n  text:    ${ref.content[0].text}`);
+    } else {
+      console.log(red(`  NOT refused: ${JSON.stringify(ref)}`));
+      failures++;
+    }
+
     const hostile = 'invoices; DROP TABLE invoices -- ';
     header(`count_customer_table_rows ${JSON.stringify({ table_name: hostile })}  (expected: a tool error)`);
     const bad = await client.callTool({ name: 'count_customer_table_rows', arguments: { table_name: hostile } });

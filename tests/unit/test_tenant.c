@@ -943,7 +943,10 @@ test_example_file(void **state)
 	static const char *const demo_tools[] = {
 		"test_customer_database_connection", "list_customer_tables",
 		"describe_customer_table", "get_customer_table_sample",
-		"count_customer_table_rows", "get_database_overview", NULL,
+		"count_customer_table_rows", "get_database_overview",
+		"get_comprehensive_database_overview", "search_customer_data", "get_all_invoices",
+		"get_invoice_count", "get_invoice_by_number", "get_latest_invoice", "get_contacts",
+		"execute_safe_query", NULL,
 	};
 	const char *path = example_path();
 	struct tenant *t = NULL;
