@@ -17,6 +17,7 @@ struct tools;
 #define MCP_MAX_INPUT_LINE (4u << 20)	/* longest request line read */
 #define MCP_MAX_OUTPUT_LINE (10u << 20)	/* longest line real clients accept */
 #define MCP_EOF_GRACE_MS 1000		/* work still running at end of input gets this long */
+#define MCP_HEARTBEAT_MS 2000		/* progress at least this often while a call runs */
 
 /* JSON-RPC error codes (MCP-NOTES section 3). */
 enum {

@@ -34,7 +34,11 @@ struct job {
 	char *name;
 	cJSON *args;		/* NULL when not given */
 	char *progress;		/* raw JSON text of the progress token, or NULL */
-	double last_progress;
+	/* Under q_lock: what the last progress notification said, and when. */
+	double last_progress;	/* the value sent: rows + beats / 1000 */
+	double rows;		/* rows the tool reported so far */
+	unsigned beats;		/* heartbeats sent while no rows came */
+	long long started_ms, last_sent_ms;
 	struct tool_ctx ctx;
 };
 
@@ -46,6 +50,7 @@ struct server {
 	pthread_cond_t q_cond;		/* work arrived, or the worker went idle */
 	struct job *head, *tail, *running;
 	bool eof;
+	bool stop_ticker;		/* under q_lock: the heartbeat thread ends */
 	volatile bool gone;		/* stdout is closed */
 	bool initialized;
 	bool structured;		/* 2025-06-18+: structuredContent, outputSchema, title */
@@ -161,20 +166,38 @@ send_tool_reply(struct server *srv, const char *id, enum tool_status st,
 	pthread_mutex_unlock(&srv->out_lock);
 }
 
-static void
-progress_cb(struct tool_ctx *ctx, double progress, const char *message)
+static long long
+now_ms(void)
 {
-	struct job *j = ctx->opaque;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Write a progress notification for j.  Called with q_lock held, so that
+ * the worker's row reports and the heartbeat thread never cross, and no
+ * notification can follow the response (the worker takes q_lock to end
+ * the call before it answers).  The value is rows + beats / 1000: rows as
+ * the tool counts them, and a little more for each heartbeat, so that it
+ * increases every time as the protocol requires.
+ */
+static void
+send_progress(struct job *j, const char *message)
+{
+	double value = j->rows + j->beats / 1000.0;
 	struct tbuf b;
 
-	if (j->progress == NULL || progress <= j->last_progress || ctx->cancelled)
+	if (j->progress == NULL || value <= j->last_progress || j->ctx.cancelled)
 		return;
-	j->last_progress = progress;
+	j->last_progress = value;
+	j->last_sent_ms = now_ms();
 	tbuf_init(&b, 0);
 	tbuf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
 	    "\"params\":{\"progressToken\":");
 	tbuf_puts(&b, j->progress);
-	tbuf_printf(&b, ",\"progress\":%.0f", progress);
+	tbuf_printf(&b, ",\"progress\":%.17g", value);
 	if (message != NULL) {
 		tbuf_puts(&b, ",\"message\":");
 		tbuf_json_cstr(&b, message);
@@ -182,6 +205,57 @@ progress_cb(struct tool_ctx *ctx, double progress, const char *message)
 	tbuf_puts(&b, "}}");
 	send_line(j->srv, b.data, b.len);
 	tbuf_free(&b);
+}
+
+/* The worker's row reports (struct tool_ctx.progress). */
+static void
+progress_cb(struct tool_ctx *ctx, double progress, const char *message)
+{
+	struct job *j = ctx->opaque;
+
+	pthread_mutex_lock(&j->srv->q_lock);
+	if (progress > j->rows)
+		j->rows = progress;
+	send_progress(j, message);
+	pthread_mutex_unlock(&j->srv->q_lock);
+}
+
+/*
+ * The heartbeat thread: a statement that computes for a long time before
+ * its first row (a big COUNT, a sort) sends no row reports, and clients
+ * time a request out after 60 s unless progress comes.  Every
+ * MCP_HEARTBEAT_MS without a report, a call that asked for progress gets
+ * one saying it is still running.
+ */
+static void *
+ticker_main(void *arg)
+{
+	struct server *srv = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&srv->q_lock);
+	while (!srv->stop_ticker) {
+		struct job *j = srv->running;
+
+		if (j != NULL && j->progress != NULL &&
+		    now_ms() - j->last_sent_ms >= MCP_HEARTBEAT_MS) {
+			char msg[96];
+
+			j->beats++;
+			snprintf(msg, sizeof(msg), "still running after %lld s, %.0f rows so far",
+			    (now_ms() - j->started_ms) / 1000, j->rows);
+			send_progress(j, msg);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &until);
+	}
+	pthread_mutex_unlock(&srv->q_lock);
+	return NULL;
 }
 
 /* ---- jobs ---- */
@@ -244,6 +318,7 @@ worker_main(void *arg)
 		if (srv->head == NULL)
 			srv->tail = NULL;
 		srv->running = j;
+		j->started_ms = j->last_sent_ms = now_ms();
 		pthread_mutex_unlock(&srv->q_lock);
 
 		st = tools_call(srv->tools, j->name, j->args, &j->ctx,
@@ -335,6 +410,7 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	if (cJSON_IsString(tok) || cJSON_IsNumber(tok))
 		j->progress = raw_token(line, len);
 	j->last_progress = 0;
+	j->started_ms = j->last_sent_ms = now_ms();
 	j->ctx.progress = progress_cb;
 	j->ctx.arg_nul = m->nul;
 	j->ctx.opaque = j;
@@ -582,7 +658,7 @@ int
 mcp_serve(struct tools *tools, FILE *in, FILE *out)
 {
 	struct server srv;
-	pthread_t worker;
+	pthread_t worker, ticker;
 	char *buf = NULL;
 	size_t cap = 0, len = 0;
 	int r;
@@ -594,9 +670,10 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 	pthread_mutex_init(&srv.out_lock, NULL);
 	pthread_mutex_init(&srv.q_lock, NULL);
 	pthread_cond_init(&srv.q_cond, NULL);
-	if (pthread_create(&worker, NULL, worker_main, &srv) != 0) {
-		fprintf(stderr, "saia-mcp: cannot start the worker thread\n");
-		return 1;
+	if (pthread_create(&worker, NULL, worker_main, &srv) != 0 ||
+	    pthread_create(&ticker, NULL, ticker_main, &srv) != 0) {
+		fprintf(stderr, "saia-mcp: cannot start the worker threads\n");
+		exit(1);
 	}
 	while (!srv.gone && (r = read_line(in, &buf, &cap, &len)) != 0) {
 		if (r == 2) {
@@ -610,6 +687,11 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 	}
 	drain(&srv);
 	pthread_join(worker, NULL);
+	pthread_mutex_lock(&srv.q_lock);
+	srv.stop_ticker = true;
+	pthread_cond_broadcast(&srv.q_cond);
+	pthread_mutex_unlock(&srv.q_lock);
+	pthread_join(ticker, NULL);
 	free(buf);
 	pthread_cond_destroy(&srv.q_cond);
 	pthread_mutex_destroy(&srv.q_lock);

@@ -885,6 +885,37 @@ s13_connection_killed(void **state)
 	h_free(h);
 }
 
+/*
+ * S14: a statement that computes for seconds before its first row (a big
+ * COUNT) still sends progress when the call asked for it: a heartbeat every
+ * 2 s saying it is still running, increasing each time, so clients that
+ * reset their timeout on progress keep waiting.  It ends at the 10 s limit.
+ */
+static void
+s14_heartbeat(void **state)
+{
+	struct progress pr = { .increasing = true };
+	struct h_proc *h;
+	const char *t;
+	cJSON *r;
+
+	(void)state;
+	need_db();
+	h = start("full");
+	send_query(h, 1, SLOW_COUNT("stream_s14"), 0, "\"hb\"");
+	r = read_response(h, 1, 20000, &pr);
+	t = tool_error(r, h->last);
+	print_message("S14: %zu heartbeats, last %g, then: %s\n", pr.n, pr.last, t);
+	assert_true(strncmp(t, "timeout:", 8) == 0);
+	assert_true(pr.n >= 3);		/* about 4 in 10 s */
+	assert_true(pr.increasing);
+	assert_string_equal(pr.token, "\"hb\"");
+	free(pr.token);
+	cJSON_Delete(r);
+	assert_int_equal(h_wait(h, 5000), 0);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -902,6 +933,7 @@ main(void)
 		cmocka_unit_test_teardown(s11_eof_at_once, teardown),
 		cmocka_unit_test_teardown(s12_timeout, teardown),
 		cmocka_unit_test_teardown(s13_connection_killed, teardown),
+		cmocka_unit_test_teardown(s14_heartbeat, teardown),
 	};
 
 	return cmocka_run_group_tests_name("streaming", tests, group_setup, group_teardown);
