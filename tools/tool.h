@@ -25,7 +25,7 @@ struct tool_ctx {
 	/* Report progress (rows so far, increasing); may be NULL. */
 	void (*progress)(struct tool_ctx *ctx, double progress, const char *message);
 	/* Set (from another thread) when the client cancelled the call. */
-	volatile int cancelled;
+	_Atomic int cancelled;
 	/* An argument string held \u0000, which the parsed arguments have lost. */
 	bool arg_nul;
 	void *opaque;
