@@ -179,6 +179,24 @@ struct tool_def {
 	const void *data;
 };
 
+/* outputSchema pieces shared by describe_customer_table and the full overview. */
+#define TOOL_SCHEMA_STR_LIST "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"
+#define TOOL_SCHEMA_COLUMNS \
+	    "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" \
+	    "\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}," \
+	    "\"nullable\":{\"type\":\"boolean\"},\"key\":{\"type\":\"string\"}," \
+	    "\"default\":{\"type\":\"string\"},\"extra\":{\"type\":\"string\"}," \
+	    "\"comment\":{\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"nullable\"]}}"
+#define TOOL_SCHEMA_KEYS \
+	    "\"primary_key\":" TOOL_SCHEMA_STR_LIST "," \
+	    "\"indexes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" \
+	    "\"name\":{\"type\":\"string\"},\"unique\":{\"type\":\"boolean\"},\"columns\":" TOOL_SCHEMA_STR_LIST \
+	    "},\"required\":[\"name\",\"unique\",\"columns\"]}}," \
+	    "\"foreign_keys\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{" \
+	    "\"name\":{\"type\":\"string\"},\"columns\":" TOOL_SCHEMA_STR_LIST "," \
+	    "\"referenced_table\":{\"type\":\"string\"},\"referenced_columns\":" TOOL_SCHEMA_STR_LIST \
+	    "},\"required\":[\"name\",\"columns\",\"referenced_table\",\"referenced_columns\"]}}"
+
 /* The shared outputSchema of every tool returning rows. */
 extern const char tool_rows_output_schema[];
 

@@ -483,8 +483,6 @@ out:
 	return rc;
 }
 
-#define STR_LIST "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"
-
 const struct tool_def tool_def_comprehensive_overview = {
 	.name = "get_comprehensive_database_overview",
 	.title = "Full database structure",
@@ -502,20 +500,9 @@ const struct tool_def tool_def_comprehensive_overview = {
 	    "\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"table\",\"view\"]},"
 	    "\"engine\":{\"type\":\"string\"},\"rows_estimate\":{\"type\":[\"integer\",\"string\"]},"
 	    "\"comment\":{\"type\":\"string\"},\"column_count\":{\"type\":\"integer\"},"
-	    "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"
-	    "\"nullable\":{\"type\":\"boolean\"},\"key\":{\"type\":\"string\"},"
-	    "\"default\":{\"type\":\"string\"},\"extra\":{\"type\":\"string\"},"
-	    "\"comment\":{\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"nullable\"]}},"
+	    TOOL_SCHEMA_COLUMNS ","
 	    "\"columns_omitted\":{\"type\":\"boolean\"},"
-	    "\"primary_key\":" STR_LIST ","
-	    "\"indexes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"unique\":{\"type\":\"boolean\"},\"columns\":" STR_LIST
-	    "},\"required\":[\"name\",\"unique\",\"columns\"]}},"
-	    "\"foreign_keys\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"columns\":" STR_LIST ","
-	    "\"referenced_table\":{\"type\":\"string\"},\"referenced_columns\":" STR_LIST
-	    "},\"required\":[\"name\",\"columns\",\"referenced_table\",\"referenced_columns\"]}},"
+	    TOOL_SCHEMA_KEYS ","
 	    "\"definition\":{\"type\":\"string\"},\"definition_truncated\":{\"type\":\"boolean\"}},"
 	    "\"required\":[\"name\",\"type\",\"column_count\",\"primary_key\"]}},"
 	    "\"truncated\":{\"type\":\"boolean\"},"

@@ -437,8 +437,6 @@ out:
 	return rc;
 }
 
-#define STR_LIST "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"
-
 const struct tool_def tool_def_describe_table = {
 	.name = "describe_customer_table",
 	.title = "Describe a table",
@@ -449,19 +447,8 @@ const struct tool_def tool_def_describe_table = {
 	    "\"required\":[\"table_name\"],\"properties\":{" TABLE_ARG "}}",
 	.output_schema = "{\"type\":\"object\",\"properties\":{"
 	    "\"table\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"
-	    "\"columns\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"
-	    "\"nullable\":{\"type\":\"boolean\"},\"key\":{\"type\":\"string\"},"
-	    "\"default\":{\"type\":\"string\"},\"extra\":{\"type\":\"string\"},"
-	    "\"comment\":{\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"nullable\"]}},"
-	    "\"primary_key\":" STR_LIST ","
-	    "\"indexes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"unique\":{\"type\":\"boolean\"},\"columns\":" STR_LIST
-	    "},\"required\":[\"name\",\"unique\",\"columns\"]}},"
-	    "\"foreign_keys\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-	    "\"name\":{\"type\":\"string\"},\"columns\":" STR_LIST ","
-	    "\"referenced_table\":{\"type\":\"string\"},\"referenced_columns\":" STR_LIST
-	    "},\"required\":[\"name\",\"columns\",\"referenced_table\",\"referenced_columns\"]}}},"
+	    TOOL_SCHEMA_COLUMNS ","
+	    TOOL_SCHEMA_KEYS "},"
 	    "\"required\":[\"table\",\"type\",\"columns\",\"primary_key\",\"indexes\",\"foreign_keys\"]}",
 	.run = run_describe_table,
 };
