@@ -28,9 +28,10 @@ if ((${#missing[@]} > 0)); then
 	[[ $(id -u) -eq 0 ]] || saia_die "missing packages (${missing[*]}): run as root"
 	saia_log "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
+	# Wait for another apt (a second setup, unattended-upgrades) instead of failing.
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
 	# The package's own service start is refused in containers; we never use it.
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # Debian's mariadb-server may start its own server on install; ours are private.
