@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,20 @@ usage(FILE *f)
 	    "  -h, --help          print this help and exit\n"
 	    "Exit status: 0 at end of input, 1 when --check fails, 2 for usage or\n"
 	    "profile errors.\n", f);
+}
+
+/* A usage error: one line on stderr, exit status 2. */
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("saia-mcp: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (saia-mcp --help shows the options)\n", stderr);
+	return 2;
 }
 
 static int
@@ -76,7 +91,8 @@ main(int argc, char **argv)
 	FILE *proto = NULL;
 	int ch, fd, rc = 2;
 
-	while ((ch = getopt_long(argc, argv, "c:t:Vh", longopts, NULL)) != -1) {
+	opterr = 0;	/* usage errors are one line each (CONTRACT 2), ours */
+	while ((ch = getopt_long(argc, argv, ":c:t:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config = optarg; break;
 		case 't': tenant_name = optarg; break;
@@ -84,25 +100,22 @@ main(int argc, char **argv)
 		case 'L': list = true; break;
 		case 'V': printf("saia-mcp %s\n", SAIA_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case ':':	/* the option was the last word */
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return usage_error("unknown option '-%c'", optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "saia-mcp: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
-	if (config == NULL || *config == '\0' || tenant_name == NULL || *tenant_name == '\0') {
-		fprintf(stderr, "saia-mcp: %s is required (or set %s)\n",
-		    config == NULL || *config == '\0' ? "--config" : "--tenant",
-		    config == NULL || *config == '\0' ? "SAIA_MCP_CONFIG" : "SAIA_MCP_TENANT");
-		usage(stderr);
-		return 2;
-	}
-	if (check && list) {
-		fprintf(stderr, "saia-mcp: --check and --list-tools go alone\n");
-		return 2;
-	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (config == NULL || *config == '\0')
+		return usage_error("--config FILE is required (or set SAIA_MCP_CONFIG)");
+	if (tenant_name == NULL || *tenant_name == '\0')
+		return usage_error("--tenant NAME is required (or set SAIA_MCP_TENANT)");
+	if (check && list)
+		return usage_error("--check and --list-tools go alone");
 
 	hooks.no_secrets = list;	/* --list-tools never connects */
 	if (tenant_load(config, tenant_name, &hooks, &t, &terr) != 0) {

@@ -463,6 +463,54 @@ cancel_request(struct server *srv, const cJSON *params)
 
 /* ---- requests ---- */
 
+static bool
+advertised(const struct server *srv, const char *name)
+{
+	const char *const *names;
+	size_t i, n;
+
+	names = tools_names(srv->tools, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * initialize's instructions, as a JSON string: they name only tools this
+ * tenant advertises, so a model is never sent to a tool it cannot call.
+ */
+static void
+instructions(const struct server *srv, struct tbuf *b)
+{
+	static const char *const start[] = { "get_database_overview",
+	    "list_customer_tables", "get_comprehensive_database_overview" };
+	struct tbuf t;
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(start) / sizeof(start[0]) && first == NULL; i++)
+		if (advertised(srv, start[i]))
+			first = start[i];
+	tbuf_init(&t, 0);
+	tbuf_puts(&t, "Read-only access to one customer's MySQL/MariaDB database. "
+	    "Nothing can be written.");
+	if (first != NULL) {
+		tbuf_printf(&t, " Start with %s", first);
+		if (advertised(srv, "describe_customer_table"))
+			tbuf_puts(&t, advertised(srv, "get_customer_table_sample") ?
+			    ", then describe_customer_table before get_customer_table_sample" :
+			    ", then describe_customer_table");
+		tbuf_putc(&t, '.');
+	}
+	if (advertised(srv, "execute_safe_query"))
+		tbuf_puts(&t, " execute_safe_query takes one SELECT, SHOW, DESCRIBE or EXPLAIN"
+		    " with ? placeholders for values.");
+	tbuf_puts(&t, " Results are capped; truncated:true means more rows exist.");
+	tbuf_json_cstr(b, t.data);
+	tbuf_free(&t);
+}
+
 static void
 do_initialize(struct server *srv, struct mcp_msg *m)
 {
@@ -487,10 +535,7 @@ do_initialize(struct server *srv, struct mcp_msg *m)
 	    "{\"listChanged\":false}},\"serverInfo\":{\"name\":\"saia-mcp\","
 	    "\"title\":\"saia-mcp: read-only access to a business database\","
 	    "\"version\":\"%s\"},\"instructions\":", version, SAIA_VERSION);
-	tbuf_json_cstr(&b, "Read-only access to one customer's MySQL/MariaDB database. "
-	    "Nothing can be written. Start with get_database_overview or list_customer_tables, "
-	    "then describe_customer_table before sampling. Results are capped; "
-	    "truncated:true means more rows exist.");
+	instructions(srv, &b);
 	tbuf_putc(&b, '}');
 	send_result(srv, m->id, b.data);
 	tbuf_free(&b);

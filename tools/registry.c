@@ -296,10 +296,14 @@ check_value(const char *name, const cJSON *ps, const cJSON *v, struct tool_err *
 		n = utf8_chars(v->valuestring);
 		if ((cJSON_IsNumber(minl) && n < (size_t)minl->valuedouble) ||
 		    (cJSON_IsNumber(maxl) && n > (size_t)maxl->valuedouble)) {
-			tool_err_set(err, TOOL_E_INVALID,
-			    "argument '%s' must be a string of %.0f to %.0f characters, got %zu",
-			    name, cJSON_IsNumber(minl) ? minl->valuedouble : 0.0,
-			    cJSON_IsNumber(maxl) ? maxl->valuedouble : 1e9, n);
+			if (n == 0)
+				tool_err_set(err, TOOL_E_INVALID,
+				    "argument '%s' must not be empty", name);
+			else
+				tool_err_set(err, TOOL_E_INVALID, "argument '%s' must be %.0f to %.0f"
+				    " characters long, got %zu characters", name,
+				    cJSON_IsNumber(minl) ? minl->valuedouble : 0.0,
+				    cJSON_IsNumber(maxl) ? maxl->valuedouble : 1e9, n);
 			return -1;
 		}
 		if (!tval_utf8_valid(v->valuestring, strlen(v->valuestring))) {

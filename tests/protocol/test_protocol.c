@@ -662,6 +662,59 @@ test_tools_list_2024(void **state)
 	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
 }
 
+/*
+ * initialize's instructions name only tools the tenant advertises: every
+ * word of the form xxx_yyy in them is one of the tenant's tools.
+ */
+static void
+assert_instructions_name(const char *tenant, const char *const *tools, const char *must)
+{
+	struct h_proc *h = start(tenant);
+	cJSON *r, *ins;
+	const char *p, *q;
+	char word[64];
+	size_t i, n;
+	bool found;
+
+	r = h_request(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+	    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":"
+	    "{\"name\":\"t\",\"version\":\"1\"}}}");
+	ins = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "result"), "instructions");
+	assert_true(cJSON_IsString(ins));
+	assert_non_null(strstr(ins->valuestring, "Nothing can be written"));
+	if (must != NULL && strstr(ins->valuestring, must) == NULL)
+		fail_msg("%s: instructions '%s' lack '%s'", tenant, ins->valuestring, must);
+	for (p = ins->valuestring; *p != '\0'; p = q) {
+		for (q = p; *q == '_' || (*q >= 'a' && *q <= 'z'); q++)
+			;
+		n = (size_t)(q - p);
+		if (n == 0) {
+			q++;
+			continue;
+		}
+		if (memchr(p, '_', n) == NULL || n >= sizeof(word))
+			continue;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		for (i = 0, found = false; tools[i] != NULL; i++)
+			found = found || strcmp(tools[i], word) == 0;
+		if (!found)
+			fail_msg("%s: instructions name '%s', not advertised", tenant, word);
+	}
+	cJSON_Delete(r);
+	h_close_stdin(h);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+}
+
+static void
+test_instructions_tenant_tools(void **state)
+{
+	(void)state;
+	assert_instructions_name("acme", all_tools,
+	    "Start with get_database_overview, then describe_customer_table");
+	assert_instructions_name("limited", limited_tools, "Start with list_customer_tables.");
+}
+
 static void
 test_tools_list_limited(void **state)
 {
@@ -776,10 +829,11 @@ static const struct acase acases[] = {
 	{ "A09", "get_customer_table_sample", "{\"table_name\":\"invoices\",\"limit\":101}", "limit" },
 	{ "A10", "get_customer_table_sample", "{\"table_name\":\"invoices\",\"limit\":-1}", "limit" },
 	{ "A11", "list_customer_tables", "{\"table_name\":\"invoices\"}", "table_name" },
-	{ "A12", "describe_customer_table", "{\"table_name\":\"\"}", "table_name" },
+	{ "A12", "describe_customer_table", "{\"table_name\":\"\"}",
+	    "argument 'table_name' must not be empty" },
 	{ "A13", "describe_customer_table",
 	    "{\"table_name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
-	    "table_name" },	/* 65 characters */
+	    "'table_name' must be 1 to 64 characters long, got 65 characters" },
 	{ "A14", "describe_customer_table", "{\"table_name\":[\"invoices\"]}", "table_name" },
 	{ "A15", "get_customer_table_sample", "{\"table_name\":\"invoices\",\"limit\":true}", "limit" },
 	{ "A16", "test_customer_database_connection", "{\"verbose\":true}", "verbose" },
@@ -847,11 +901,37 @@ test_cli_usage_errors(void **state)
 	const char *stray[] = { "--config", profile, "--tenant", "acme", "extra", NULL };
 	const char *bad_opt[] = { "--config", profile, "--tenant", "acme", "--frobnicate", NULL };
 	const char *missing_file[] = { "--config", "/nonexistent/saia.yaml", "--tenant", "acme", NULL };
+	const char *no_value[] = { "--tenant", "acme", "--config", NULL };
+	const char *bad_short[] = { "-x", "--config", profile, "--tenant", "acme", NULL };
+	const char *both[] = { "--config", profile, "--tenant", "acme", "--check", "--list-tools",
+	    NULL };
 	const char *clear[] = { "SAIA_MCP_CONFIG", "SAIA_MCP_TENANT", NULL };
+	const struct {
+		const char **argv;
+		const char *says;
+	} one_line[] = {
+		{ no_config, "--config FILE is required (or set SAIA_MCP_CONFIG)" },
+		{ no_tenant, "--tenant NAME is required (or set SAIA_MCP_TENANT)" },
+		{ stray, "unexpected argument 'extra'" },
+		{ bad_opt, "unknown option '--frobnicate'" },
+		{ no_value, "option '--config' needs a value" },
+		{ bad_short, "unknown option '-x'" },
+		{ both, "--check and --list-tools go alone" },
+	};
 	char **out, *err;
-	size_t n;
+	size_t i, n;
 
 	(void)state;
+	/* CONTRACT 2: a usage error is one line on stderr, exit status 2. */
+	for (i = 0; i < sizeof(one_line) / sizeof(one_line[0]); i++) {
+		assert_int_equal(run_cli(one_line[i].argv, clear, &out, &n, &err), 2);
+		assert_int_equal(n, 0);
+		if (strstr(err, one_line[i].says) == NULL)
+			fail_msg("case %zu: stderr '%s' lacks '%s'", i, err, one_line[i].says);
+		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+		h_free_lines(out, n);
+		free(err);
+	}
 	assert_int_equal(run_cli(no_config, clear, &out, &n, &err), 2);
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(err, "--config"));
@@ -1060,6 +1140,7 @@ main(void)
 		cmocka_unit_test_teardown(test_invalid_arguments, teardown),
 		cmocka_unit_test_teardown(test_cli_version_help, teardown),
 		cmocka_unit_test_teardown(test_cli_usage_errors, teardown),
+		cmocka_unit_test_teardown(test_instructions_tenant_tools, teardown),
 		cmocka_unit_test_teardown(test_cli_unknown_tenant, teardown),
 		cmocka_unit_test_teardown(test_cli_bad_profile, teardown),
 		cmocka_unit_test_teardown(test_cli_list_tools, teardown),
