@@ -18,7 +18,6 @@ PACKAGES=(
 	clang libclang-rt-14-dev     # the libFuzzer target and sanitizer runs
 	ca-certificates
 )
-command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -35,14 +34,23 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # Debian's mariadb-server may start its own server on install; ours are private.
+# The SDK's dependencies want Node.js 20 (package-lock.json); Debian 12's own
+# nodejs is 18, so it is not installed from apt: the machine brings Node 20.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+	saia_die "Node.js 20 or later with npm is needed for the MCP SDK client and was not found (Debian 12's nodejs is 18: install 20 from nodejs.org or NodeSource)"
 node_major="$(node -e 'console.log(process.versions.node.split(".")[0])')"
-((node_major >= 18)) || saia_die "Node.js >= 18 is needed for the MCP SDK client (found $(node --version))"
+((node_major >= 20)) || saia_die "Node.js 20 or later is needed for the MCP SDK client (found $(node --version))"
 
 if [[ -z "${SAIA_SETUP_NO_NPM:-}" ]]; then
-	if [[ ! -d "$ROOT/tests/client/node_modules/@modelcontextprotocol/sdk" ]] ||
-		! cmp -s "$ROOT/tests/client/package-lock.json" "$ROOT/tests/client/node_modules/.package-lock.json" 2>/dev/null; then
+	# npm's own node_modules/.package-lock.json never equals the lock file
+	# (it leaves out the root entry), so a copy of the lock file that was
+	# installed is kept as the stamp: npm ci runs again only when it changed.
+	client="$ROOT/tests/client"
+	if [[ ! -d "$client/node_modules/@modelcontextprotocol/sdk" ]] ||
+		! cmp -s "$client/package-lock.json" "$client/node_modules/.saia-installed-lock.json"; then
 		saia_log "installing the MCP SDK client (npm ci, pinned by tests/client/package-lock.json)"
-		(cd "$ROOT/tests/client" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+		(cd "$client" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+		cp "$client/package-lock.json" "$client/node_modules/.saia-installed-lock.json"
 	fi
 fi
 saia_log "ready"

@@ -18,7 +18,9 @@ const char tool_rows_output_schema[] =
     "\"rows\":{\"type\":\"array\",\"items\":{\"type\":\"array\"}},"
     "\"row_count\":{\"type\":\"integer\",\"minimum\":0},"
     "\"truncated\":{\"type\":\"boolean\"},"
-    "\"next_offset\":{\"type\":\"integer\",\"minimum\":0}},"
+    "\"next_offset\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"table\":{\"type\":\"string\"},"	/* get_customer_table_sample */
+    "\"hint\":{\"type\":\"string\"}},"	/* execute_safe_query, when truncated */
     "\"required\":[\"columns\",\"rows\",\"row_count\",\"truncated\"]}";
 
 int

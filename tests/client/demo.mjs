@@ -158,6 +158,14 @@ async function main() {
       table(['name', 'type', 'rows~', 'columns'], ov.tables.map((t) => [t.name, t.type ?? '', t.rows_estimate ?? '', t.column_count]));
     }
 
+    const full = await tool(client, 'get_comprehensive_database_overview');
+    if (full) {
+      console.log(`  database ${full.database}: ${full.table_count} tables and views, truncated ${full.truncated}`);
+      table(['name', 'type', 'columns', 'primary key', 'indexes', 'foreign keys'],
+        full.tables.map((t) => [t.name, t.type ?? '', t.column_count, (t.primary_key ?? []).join(', '),
+          (t.indexes ?? []).length, (t.foreign_keys ?? []).map((f) => `${f.columns.join(',')} -> ${f.referenced_table}`).join('; ')]), 60);
+    }
+
     // The business tools of the original setup guide, on the same data.
     const latest = await tool(client, 'get_latest_invoice');
     if (latest?.found) kv(latest.invoice, ['invoice_number', 'invoice_date', 'status', 'total_amount', 'currency']);
