@@ -837,7 +837,8 @@ check_sysvar(struct gstate *st, const struct guard_token *t)
 {
 	const char *p = st->sql + t->off + 2;
 	size_t n = t->len - 2;
-	struct guard_token dot, name;
+	struct guard_token dot, name, after;
+	int ahead = 1;
 
 	if (word_cmp(p, n, "SESSION") == 0 || word_cmp(p, n, "GLOBAL") == 0 ||
 	    word_cmp(p, n, "LOCAL") == 0) {
@@ -849,7 +850,15 @@ check_sysvar(struct gstate *st, const struct guard_token *t)
 			return refuse(st, GUARD_E_SYNTAX, &name);
 		p = st->sql + name.off;
 		n = name.len;
+		ahead = 3;
 	}
+	/*
+	 * @@a.b is the variable b of the key cache named a (@@version.
+	 * key_buffer_size reads key_buffer_size): never what the list allows.
+	 */
+	peek(st, ahead, &after);
+	if (after.type == GUARD_T_DOT)
+		return refuse(st, GUARD_E_SYSVAR, t);
 	if (n >= 2 && p[0] == '`') {
 		p++;
 		n -= 2;
@@ -950,14 +959,29 @@ check_db(struct gstate *st, const struct guard_token *q,
 	return refuse(st, GUARD_E_SCHEMA, q);
 }
 
-/* Qualifiers refused anywhere, whether they name a database or not. */
+/*
+ * Qualifiers refused anywhere, whether they name a database or not: the
+ * system databases, and every other database the caller says the account
+ * can see (opts->databases), so that a table reference the walk misread
+ * as alias.column still cannot reach another tenant.
+ */
 static int
 check_qualifier(struct gstate *st, const struct guard_token *q,
     const struct guard_token *t)
 {
+	const char *schema = st->opts != NULL ? st->opts->schema : NULL;
+	size_t i;
+
 	if (name_is(st, q, "mysql") || name_is(st, q, "sys") ||
 	    name_is(st, q, "performance_schema"))
 		return refuse(st, GUARD_E_SCHEMA, q);
+	if (st->opts != NULL && st->opts->databases != NULL &&
+	    (schema == NULL || !name_is(st, q, schema)))
+		for (i = 0; i < st->opts->n_databases; i++)
+			if (st->opts->databases[i] != NULL &&
+			    !name_is(st, q, "information_schema") &&
+			    name_is(st, q, st->opts->databases[i]))
+				return refuse(st, GUARD_E_SCHEMA, q);
 	if (name_is(st, q, "information_schema"))
 		return check_db(st, q, t);
 	return 0;
@@ -1066,16 +1090,23 @@ other:
 	return refuse(st, GUARD_E_FUNCTION, t);
 }
 
-/* Clause words that close a FROM list at the current level. */
+/*
+ * Clause words that close a FROM list at the current level: reserved
+ * words only (QUALIFY is none in MariaDB, so `FROM t qualify, db.t2` is an
+ * alias and the list goes on), and not GROUP or ORDER of an index hint
+ * (USE INDEX FOR ORDER BY (k), db.t2: still the FROM list).
+ */
 static int
 ends_from(const struct gstate *st, const struct guard_token *t)
 {
 	static const char *const w[] = {
 		"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW",
-		"UNION", "EXCEPT", "INTERSECT", "SELECT", "QUALIFY"
+		"UNION", "EXCEPT", "INTERSECT", "SELECT"
 	};
 	size_t i;
 
+	if (tok_is(st, &st->prev, "FOR") && st->prev.type == GUARD_T_ID)
+		return 0;
 	for (i = 0; i < NELEM(w); i++)
 		if (tok_is(st, t, w[i]))
 			return 1;

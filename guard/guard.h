@@ -49,6 +49,14 @@ struct guard_opts {
 	const char *schema;			/* the tenant's database; NULL: none may be named */
 	const char *const *functions;		/* tenant's allowed_functions, may be NULL */
 	size_t n_functions;
+	/*
+	 * The other databases the account can see, may be NULL.  A qualifier
+	 * naming one is refused wherever it stands, even where the grammar
+	 * walk took it for a table alias: a second line behind the FROM-list
+	 * reading (an alias that is also a database name is refused too).
+	 */
+	const char *const *databases;
+	size_t n_databases;
 };
 
 /* The verdict.  token holds (a prefix of) the deciding token's text, NUL-terminated. */

@@ -291,6 +291,8 @@ SQL
 			printf "DROP USER IF EXISTS 'saia_rw'@'%s';\n" "$h"
 			printf "CREATE USER 'saia_rw'@'%s' IDENTIFIED BY %s;\n" "$h" "$rw"
 			printf "GRANT ALL PRIVILEGES ON saia_demo.* TO 'saia_rw'@'%s';\n" "$h"
+			# ... that can also read the other tenant: the guard alone must keep it out
+			printf "GRANT SELECT ON saia_other.* TO 'saia_rw'@'%s';\n" "$h"
 			# the other tenant's read-only account
 			printf "DROP USER IF EXISTS 'saia_other_ro'@'%s';\n" "$h"
 			printf "CREATE USER 'saia_other_ro'@'%s' IDENTIFIED BY %s;\n" "$h" "$other"
@@ -354,7 +356,7 @@ EOF
 		echo "  other:"
 		db other "$PORT" saia_other saia_other_ro SAIA_OTHER_PASSWORD
 		echo "    enabled_tools: $all"
-		echo "  rw:         # a write-capable account: the server must still never write"
+		echo "  rw:         # a write-capable account that can also read saia_other: the server must still never write nor read saia_other"
 		db rw "$PORT" saia_demo saia_rw SAIA_RW_PASSWORD
 		echo "    enabled_tools: $all"
 		echo "  full:       # every tool, execute_safe_query included"

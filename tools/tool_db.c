@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -46,7 +47,63 @@ struct tool_db {
 	pthread_mutex_t lock;	/* guards running, thread_id */
 	bool running;
 	unsigned long thread_id;
+	/*
+	 * The other databases this account can see, read at each connect: the
+	 * guard refuses a qualifier naming one anywhere (guard_opts.databases).
+	 * Worker thread only; kept across reconnects, replaced by each.
+	 */
+	char **dbs;
+	size_t n_dbs;
+	unsigned dbs_gen;	/* bumped when dbs is replaced */
 };
+
+#define MAX_DBS 100000		/* more than this: the rest is left to the FROM-list reading */
+
+static void
+dbs_free(struct tool_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->n_dbs; i++)
+		free(db->dbs[i]);
+	free(db->dbs);
+	db->dbs = NULL;
+	db->n_dbs = 0;
+}
+
+/*
+ * Read the names of the databases the account can see, other than the
+ * tenant's own and information_schema.  A failure leaves the old list: it
+ * is a second line of defence, the guard's FROM-list reading is the first.
+ */
+static void
+dbs_load(struct tool_db *db, MYSQL *m)
+{
+	static const char q[] = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA";
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char **v;
+	size_t n = 0, cap = 16;
+
+	if (mysql_real_query(m, q, sizeof(q) - 1) != 0 || (res = mysql_store_result(m)) == NULL)
+		return;
+	v = xcalloc(cap, sizeof(*v));
+	while ((row = mysql_fetch_row(res)) != NULL && n < MAX_DBS) {
+		if (row[0] == NULL || strcmp(row[0], db->t->db.name) == 0 ||
+		    strcasecmp(row[0], "information_schema") == 0)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = xstrdup(row[0]);
+	}
+	mysql_free_result(res);
+	dbs_free(db);
+	db->dbs = v;
+	db->n_dbs = n;
+	db->dbs_gen++;
+}
 
 struct tool_db *
 tool_db_new(const struct tenant *t)
@@ -75,6 +132,7 @@ tool_db_free(struct tool_db *db)
 	if (db == NULL)
 		return;
 	db_close(db);
+	dbs_free(db);
 	pthread_mutex_destroy(&db->lock);
 	free(db);
 }
@@ -84,6 +142,13 @@ const struct tenant *tool_db_tenant(const struct tool_db *db) { return db->t; }
 const char *tool_db_server_version(struct tool_db *db) { return db->version; }
 bool tool_db_is_mariadb(struct tool_db *db) { return db->mariadb; }
 const char *tool_db_tls(struct tool_db *db) { return db->tls; }
+
+const char *const *
+tool_db_other_databases(const struct tool_db *db, size_t *n)
+{
+	*n = db->n_dbs;
+	return (const char *const *)db->dbs;
+}
 
 /*
  * Open a connection with the tenant's settings.  read_timeout_s 0 means
@@ -192,6 +257,7 @@ tool_db_connect(struct tool_db *db, struct tool_err *err)
 	snprintf(db->version, sizeof(db->version), "%s", mysql_get_server_info(m));
 	if (mysql_set_character_set(m, "utf8mb4") != 0 || session_setup(db, m) != 0)
 		goto fail;
+	dbs_load(db, m);
 	/* Every statement carries the settings too (see stmt_prefix()). */
 	snprintf(db->prefix, sizeof(db->prefix), "SET STATEMENT tx_read_only = 1,"
 	    " max_statement_time = %.3f, time_zone = '+00:00', sql_mode = '" SQL_MODE "' FOR ",
@@ -295,6 +361,8 @@ guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
 		.schema = db->t->db.name,
 		.functions = (const char *const *)db->t->allowed_functions,
 		.n_functions = db->t->n_allowed_functions,
+		.databases = (const char *const *)db->dbs,
+		.n_databases = db->n_dbs,
 	};
 	struct guard_result gr;
 	char why[512];
@@ -353,7 +421,12 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		}
 	}
 	for (attempt = 0; attempt < 2; attempt++) {
+		unsigned gen = db->dbs_gen;
+
 		if (tool_db_connect(db, err) != 0)
+			break;
+		/* Connecting read the account's databases: judge again with them. */
+		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, err) != 0)
 			break;
 		if ((st = mysql_stmt_init(db->conn)) == NULL) {
 			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),

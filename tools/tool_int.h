@@ -129,6 +129,8 @@ const char *tool_db_name(const struct tool_db *db);
 const char *tool_db_server_version(struct tool_db *db);
 bool tool_db_is_mariadb(struct tool_db *db);
 const char *tool_db_tls(struct tool_db *db);	/* "none" or the TLS version */
+/* The other databases the account could see at the last connect (not its own). */
+const char *const *tool_db_other_databases(const struct tool_db *db, size_t *n);
 const struct tenant *tool_db_tenant(const struct tool_db *db);
 /*
  * A column's default as information_schema.COLUMNS.COLUMN_DEFAULT has it,

@@ -115,9 +115,28 @@ account_can_write(struct tool_db *db, bool *can_write, char *what, size_t what_s
 
 struct conn_facts {
 	char version[128], database[72], user[200], tls[96], write_what[512];
+	char others[400];	/* "" or: the other databases the account sees, listed */
 	bool can_write;
 	double latency_ms;
 };
+
+/* "3 (a, b, c)": the other databases the account can see, 5 named at most. */
+static void
+others_list(const struct tool_db *db, char *buf, size_t size)
+{
+	const char *const *v;
+	size_t i, n, len;
+
+	*buf = '\0';
+	v = tool_db_other_databases(db, &n);
+	if (n == 0)
+		return;
+	len = (size_t)snprintf(buf, size, "%zu (", n);
+	for (i = 0; i < n && i < 5 && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", v[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, "%s)", n > 5 ? ", ..." : "");
+}
 
 static int
 conn_facts(struct tool_db *db, struct conn_facts *f, struct tool_err *err)
@@ -143,6 +162,7 @@ conn_facts(struct tool_db *db, struct conn_facts *f, struct tool_err *err)
 	}
 	tool_table_free(&tab);
 	snprintf(f->tls, sizeof(f->tls), "%s", tool_db_tls(db));
+	others_list(db, f->others, sizeof(f->others));
 	return account_can_write(db, &f->can_write, f->write_what, sizeof(f->write_what), err);
 }
 
@@ -174,8 +194,16 @@ run_test_connection(struct tool_call *c)
 		    f.write_what);
 		tbuf_json_cstr(c->out, w);
 	}
-	if (strcmp(f.tls, "none") == 0 && !local) {
+	if (*f.others != '\0') {
+		char w[700];
 		if (f.can_write)
+			tbuf_putc(c->out, ',');
+		snprintf(w, sizeof(w), "the account can see other databases: %s; the guard"
+		    " refuses them, but grant it SELECT on %s only", f.others, f.database);
+		tbuf_json_cstr(c->out, w);
+	}
+	if (strcmp(f.tls, "none") == 0 && !local) {
+		if (f.can_write || *f.others != '\0')
 			tbuf_putc(c->out, ',');
 		tbuf_json_cstr(c->out, "the connection to a remote database is not encrypted;"
 		    " set ssl_mode: verify_identity");
@@ -225,6 +253,9 @@ tools_check(struct tools *reg, void *fp)
 	fprintf(out, "  tls:       %s\n", f.tls);
 	fprintf(out, "  can write: %s%s%s\n", f.can_write ? "YES: " : "no",
 	    f.can_write ? f.write_what : "", f.can_write ? " (grant SELECT only)" : "");
+	if (*f.others != '\0')
+		fprintf(out, "  warning:   the account can see other databases: %s; the guard"
+		    " refuses them, but grant it SELECT on %s only\n", f.others, f.database);
 	/* The business tools' schema mapping (tool_mapping.c). */
 	if (tool_map_print(db, out) != 0)
 		return -1;

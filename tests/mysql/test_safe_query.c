@@ -452,6 +452,12 @@ static const struct {
 	{ "H071", "SELECT 1 FROM invoices WHERE id = 1 FOR UPDATE SKIP LOCKED" },
 	{ "H072", "SHOW ENGINE INNODB STATUS" },
 	{ "H073", "SELECT POINT(1)" },
+	/* saia_rw may read saia_other: only the guard keeps these out (third adversarial pass) */
+	{ "H074", "SELECT s.* FROM invoices USE INDEX FOR ORDER BY (PRIMARY), saia_other.secrets s" },
+	{ "H075", "SELECT * FROM invoices qualify, saia_other.secrets" },
+	{ "H076", "SELECT * FROM invoices FORCE INDEX FOR GROUP BY (PRIMARY), saia_other.secrets" },
+	{ "H077", "SELECT saia_other.secrets.secret FROM invoices saia_other" },
+	{ "H078", "SELECT @@version.key_buffer_size" },
 };
 
 /* Every statement refused, quickly; afterwards nothing has changed. */
@@ -553,7 +559,7 @@ test_session_stops_function(void **state)
 	cJSON_Delete(r);
 	/* still refused: another schema's function, a denied built-in */
 	r = sq(h, "SELECT saia_other.fn_touch()", NULL, 0);
-	expect_error("L004", r, "refused:", "fn_touch");
+	expect_error("L004", r, "refused:", "saia_other");	/* a database this account sees */
 	cJSON_Delete(r);
 	/*
 	 * A listed function that turns the session read-write (and takes a
@@ -674,7 +680,12 @@ test_account(void **state)
 			assert_true(cJSON_GetArraySize(w) > 0);
 			if (strstr(s, "write") == NULL && strstr(s, "SELECT") == NULL)
 				fail_msg("the warning does not say the account can write: %s", s);
+			/* saia_rw can also read saia_other, and is told so */
+			if (strstr(s, "can see other databases: 1 (saia_other)") == NULL)
+				fail_msg("no warning about the other database: %s", s);
 			free(s);
+		} else {
+			assert_int_equal(cJSON_GetArraySize(w), 0);
 		}
 		cJSON_Delete(r);
 		h_free(h);

@@ -392,6 +392,16 @@ static const struct gcase cases[] = {
 	R("R177", FUNCTION, 17, "SELECT saia_demo.`FROM`(1)"),
 	R("R178", FUNCTION, 24, "SELECT 1 FROM t WHERE t.UNION(1)"),
 	R("R179", FUNCTION, 16, "SELECT zz_other.STRAIGHT_JOIN(1)"),
+	/* third adversarial pass: index hints and QUALIFY ended the FROM list; key caches */
+	R("R180", SCHEMA, 59, "SELECT s.* FROM invoices USE INDEX FOR ORDER BY (PRIMARY), saia_other.secrets s LIMIT 1"),
+	R("R181", SCHEMA, 32, "SELECT * FROM invoices qualify, saia_other.secrets"),
+	R("R182", SCHEMA, 59, "SELECT * FROM invoices FORCE INDEX FOR GROUP BY (PRIMARY), saia_other.secrets"),
+	R("R183", SCHEMA, 56, "SELECT * FROM invoices IGNORE INDEX FOR JOIN (PRIMARY), saia_other.secrets"),
+	R("R184", SYSVAR, 7, "SELECT @@version.key_buffer_size"),
+	R("R185", SYSVAR, 7, "SELECT @@global.`version`.key_buffer_size"),
+	A("A180", SELECT, "SELECT i.id FROM invoices i USE INDEX FOR ORDER BY (PRIMARY) ORDER BY i.id"),
+	A("A181", SELECT, "SELECT qualify.id FROM invoices qualify WHERE qualify.id = 1"),
+	A("A182", SELECT, "SELECT @@version, @@version_comment"),
 };
 
 /* Does the statement have a second statement or an executable comment? */
@@ -419,7 +429,7 @@ independent_scan_ok(const char *sql, size_t len)
 }
 
 static const char *const tenant_funcs[] = { "fn_customer_balance" };
-static const struct guard_opts opts = { "saia_demo", tenant_funcs, 1 };
+static const struct guard_opts opts = { "saia_demo", tenant_funcs, 1, NULL, 0 };
 
 static void
 test_table(void **state)
@@ -460,6 +470,44 @@ test_table(void **state)
 		}
 	}
 	assert_int_equal(failed, 0);
+}
+
+/*
+ * With the other databases the account can see (guard_opts.databases), a
+ * qualifier naming one is refused wherever it stands, even as an alias.
+ */
+static void
+test_other_databases(void **state)
+{
+	static const char *const dbs[] = { "saia_other", "acme" };
+	static const struct guard_opts o = { "saia_demo", NULL, 0, dbs, 2 };
+	static const struct {
+		const char *sql;
+		enum guard_reason reason;
+		long offset;
+	} c[] = {
+		{ "SELECT acme.id FROM invoices acme", GUARD_E_SCHEMA, 7 },
+		{ "SELECT * FROM invoices qualify, SAIA_OTHER.secrets", GUARD_E_SCHEMA, 32 },
+		{ "SELECT `acme`.x FROM t", GUARD_E_SCHEMA, 7 },
+		{ "SELECT 1 FROM t WHERE EXISTS (SELECT 1 FROM t2 x, acme.t3)", GUARD_E_SCHEMA, 50 },
+		{ "SELECT i.id FROM invoices i", GUARD_OK, -1 },
+		{ "SELECT saia_demo.invoices.id FROM saia_demo.invoices", GUARD_OK, -1 },
+		{ "SELECT information_schema.TABLES.TABLE_NAME FROM information_schema.TABLES",
+		    GUARD_OK, -1 },
+		{ "SELECT 'acme.x', acme_id FROM t", GUARD_OK, -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct guard_result res;
+		int rc = guard_check(c[i].sql, strlen(c[i].sql), &o, &res);
+
+		if (res.reason != c[i].reason || (rc == 0) != (c[i].reason == GUARD_OK) ||
+		    (c[i].offset >= 0 && res.offset != (size_t)c[i].offset))
+			fail_msg("%s: got %s at %zu", c[i].sql, guard_reason_code(res.reason),
+			    res.offset);
+	}
 }
 
 /* Ids are unique and the table is as large as promised. */
@@ -734,6 +782,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_other_databases),
 		cmocka_unit_test(test_reasons_covered),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_deep),
