@@ -17,6 +17,8 @@ struct tools;
 #define MCP_MAX_INPUT_LINE (4u << 20)	/* longest request line read */
 #define MCP_MAX_OUTPUT_LINE (10u << 20)	/* longest line real clients accept */
 #define MCP_EOF_GRACE_MS 1000		/* work still running at end of input gets this long */
+#define MCP_MAX_QUEUED 256		/* tools/call requests waiting behind the running one ... */
+#define MCP_MAX_QUEUED_BYTES (64u << 20)	/* ... and their request lines, in all */
 #define MCP_HEARTBEAT_MS 2000		/* progress at least this often while a call runs */
 
 /* JSON-RPC error codes (MCP-NOTES section 3). */
@@ -26,6 +28,7 @@ enum {
 	MCP_METHOD_NOT_FOUND = -32601,
 	MCP_INVALID_PARAMS = -32602,
 	MCP_INTERNAL_ERROR = -32603,
+	MCP_SERVER_BUSY = -32000,	/* implementation-defined server error: the queue is full */
 };
 
 /*
@@ -52,10 +55,19 @@ struct mcp_msg {
 	const char *method;	/* NULL unless request or notification */
 	cJSON *params;		/* borrowed from json; NULL when absent */
 	char *id;		/* raw JSON text of the id, owned; NULL when none */
-	bool nul;		/* a string in the request held \u0000 (cJSON cuts it there) */
+	/*
+	 * A string in the request cannot be passed on as it was sent:
+	 * MCP_S_NUL, it held \u0000 (cJSON cuts it there); MCP_S_SURROGATE,
+	 * it held a lone UTF-16 surrogate escape (\ud800), which is no
+	 * character (parsed as U+FFFD so that the id can still be answered).
+	 */
+	int bad_string;
 	int code;		/* for MCP_K_ERROR */
-	const char *message;	/* for MCP_K_ERROR, static */
+	const char *message;	/* for MCP_K_ERROR: static, or msgbuf */
+	char msgbuf[160];
 };
+
+enum { MCP_S_OK, MCP_S_NUL, MCP_S_SURROGATE };
 
 /* Classify one line (without its newline).  Always fills m. */
 void mcp_parse(const char *line, size_t len, struct mcp_msg *m);

@@ -3,8 +3,14 @@
  * that is quick (initialize, ping, tools/list, errors, notifications) at
  * once; tools/call requests go, in order, to one worker thread that owns
  * the database session.  So ping is answered while a query runs, and
- * notifications/cancelled can stop the running statement (tools_cancel()
- * issues KILL QUERY on a side connection) and suppress its response.
+ * notifications/cancelled can stop the running statement and suppress its
+ * response: a third thread, the killer, issues KILL QUERY on a side
+ * connection (tools_cancel()), so that a database that does not answer
+ * never stalls the reader.  A fourth, the ticker, sends heartbeats.
+ *
+ * End of input: running work gets MCP_EOF_GRACE_MS, is then cancelled,
+ * and the process exits 0 at most MCP_EOF_GRACE_MS later even when the
+ * database does not answer (then without joining the blocked threads).
  *
  * Ownership: the reader owns each parsed message until it returns; a
  * queued job owns its copies of the id, name, arguments and progress
@@ -16,9 +22,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mcp.h"
 #include "saia_config.h"
@@ -39,6 +47,7 @@ struct job {
 	double rows;		/* rows the tool reported so far */
 	unsigned beats;		/* heartbeats sent while no rows came */
 	long long started_ms, last_sent_ms;
+	size_t line_bytes;	/* the request line's length, for the queue cap */
 	struct tool_ctx ctx;
 };
 
@@ -51,6 +60,11 @@ struct server {
 	struct job *head, *tail, *running;
 	bool eof;
 	bool stop_ticker;		/* under q_lock: the heartbeat thread ends */
+	/* Under q_lock: the killer thread's work. */
+	bool kill_pending, kill_busy, stop_killer;
+	unsigned long kill_token;	/* tools_cancel_token() of the cancel */
+	bool worker_done;
+	size_t queued, queued_bytes;	/* jobs waiting (not running), and their lines */
 	volatile bool gone;		/* stdout is closed */
 	bool initialized;
 	bool structured;		/* 2025-06-18+: structuredContent, outputSchema, title */
@@ -258,14 +272,60 @@ ticker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The killer: runs KILL QUERY for a cancel, off the reader thread (it may
+ * take connect_timeout_s when the database does not answer).
+ */
+static void *
+killer_main(void *arg)
+{
+	struct server *srv = arg;
+
+	pthread_mutex_lock(&srv->q_lock);
+	for (;;) {
+		unsigned long token;
+
+		while (!srv->kill_pending && !srv->stop_killer)
+			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
+		if (!srv->kill_pending)
+			break;
+		srv->kill_pending = false;
+		srv->kill_busy = true;
+		token = srv->kill_token;
+		pthread_mutex_unlock(&srv->q_lock);
+		tools_cancel(srv->tools, token);
+		pthread_mutex_lock(&srv->q_lock);
+		srv->kill_busy = false;
+		pthread_cond_broadcast(&srv->q_cond);
+	}
+	pthread_mutex_unlock(&srv->q_lock);
+	return NULL;
+}
+
+/* Under q_lock: have the killer stop the statement running now. */
+static void
+request_kill(struct server *srv)
+{
+	srv->kill_token = tools_cancel_token(srv->tools);
+	srv->kill_pending = true;
+	pthread_cond_broadcast(&srv->q_cond);
+}
+
 /* ---- jobs ---- */
 
-/* A key under which a request id can be found again from a parsed value. */
+/*
+ * A key under which a request id can be found again: "s:" and the decoded
+ * string, or "n:" and the integer's own digits (raw, n bytes: the number
+ * as sent, since a double cannot tell 12345678901234567890 from ...891);
+ * a number that is not written as an integer (1.0) falls back to %.17g.
+ */
 static char *
-id_key(const cJSON *v)
+id_key(const cJSON *v, const char *raw, size_t n)
 {
 	char buf[64];
 	char *k;
+	size_t i;
+	bool digits = raw != NULL && n > 0;
 
 	if (cJSON_IsString(v)) {
 		k = xmalloc(strlen(v->valuestring) + 3);
@@ -274,11 +334,19 @@ id_key(const cJSON *v)
 		strcpy(k + 2, v->valuestring);
 		return k;
 	}
-	if (cJSON_IsNumber(v)) {
-		snprintf(buf, sizeof(buf), "n:%.17g", v->valuedouble);
-		return xstrdup(buf);
+	if (!cJSON_IsNumber(v))
+		return NULL;
+	for (i = 0; digits && i < n; i++)
+		digits = (raw[i] >= '0' && raw[i] <= '9') || (i == 0 && raw[i] == '-' && n > 1);
+	if (digits) {
+		k = xmalloc(n + 3);
+		memcpy(k, "n:", 2);
+		memcpy(k + 2, raw, n);
+		k[n + 2] = '\0';
+		return k;
 	}
-	return NULL;
+	snprintf(buf, sizeof(buf), "n:%.17g", v->valuedouble);
+	return xstrdup(buf);
 }
 
 static void
@@ -317,6 +385,8 @@ worker_main(void *arg)
 		srv->head = j->next;
 		if (srv->head == NULL)
 			srv->tail = NULL;
+		srv->queued--;
+		srv->queued_bytes -= j->line_bytes;
 		srv->running = j;
 		j->started_ms = j->last_sent_ms = now_ms();
 		pthread_mutex_unlock(&srv->q_lock);
@@ -338,6 +408,10 @@ worker_main(void *arg)
 		tbuf_reset(&reply.out);
 	}
 	tools_reply_free(&reply);
+	pthread_mutex_lock(&srv->q_lock);
+	srv->worker_done = true;
+	pthread_cond_broadcast(&srv->q_cond);
+	pthread_mutex_unlock(&srv->q_lock);
 	return NULL;
 }
 
@@ -400,10 +474,20 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 		send_error(srv, m->id, MCP_INVALID_PARAMS, msg);
 		return;
 	}
+	pthread_mutex_lock(&srv->q_lock);
+	if (srv->queued >= MCP_MAX_QUEUED || srv->queued_bytes + len > MCP_MAX_QUEUED_BYTES) {
+		pthread_mutex_unlock(&srv->q_lock);
+		send_error(srv, m->id, MCP_SERVER_BUSY, "Server busy: too many tools/call"
+		    " requests are waiting (one runs at a time); wait for answers before"
+		    " sending more");
+		return;
+	}
+	pthread_mutex_unlock(&srv->q_lock);
 	j = xcalloc(1, sizeof(*j));
 	j->srv = srv;
+	j->line_bytes = len;
 	j->id = xstrdup(m->id);
-	j->key = id_key(cJSON_GetObjectItemCaseSensitive(m->json, "id"));
+	j->key = id_key(cJSON_GetObjectItemCaseSensitive(m->json, "id"), m->id, strlen(m->id));
 	j->name = xstrdup(name->valuestring);
 	if (cJSON_IsObject(args))
 		j->args = cJSON_Duplicate(args, true);
@@ -412,7 +496,7 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	j->last_progress = 0;
 	j->started_ms = j->last_sent_ms = now_ms();
 	j->ctx.progress = progress_cb;
-	j->ctx.arg_nul = m->nul;
+	j->ctx.arg_bad = m->bad_string;
 	j->ctx.opaque = j;
 
 	pthread_mutex_lock(&srv->q_lock);
@@ -421,29 +505,37 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	else
 		srv->head = j;
 	srv->tail = j;
+	srv->queued++;
+	srv->queued_bytes += j->line_bytes;
 	pthread_cond_broadcast(&srv->q_cond);
 	pthread_mutex_unlock(&srv->q_lock);
 }
 
 static void
-cancel_request(struct server *srv, const cJSON *params)
+cancel_request(struct server *srv, const cJSON *params, const char *line, size_t len)
 {
-	char *key = id_key(cJSON_GetObjectItemCaseSensitive(params, "requestId"));
+	const char *p, *raw = NULL;
+	size_t np, nraw = 0;
 	struct job **pp, *dropped = NULL;
-	bool kill = false;
+	char *key;
 
+	if ((p = mcp_raw_member(line, len, "params", &np)) != NULL)
+		raw = mcp_raw_member(p, np, "requestId", &nraw);
+	key = id_key(cJSON_GetObjectItemCaseSensitive(params, "requestId"), raw, nraw);
 	if (key == NULL)
 		return;
 	pthread_mutex_lock(&srv->q_lock);
 	if (srv->running != NULL && srv->running->key != NULL &&
 	    strcmp(srv->running->key, key) == 0) {
 		srv->running->ctx.cancelled = 1;
-		kill = true;
+		request_kill(srv);
 	} else {
 		for (pp = &srv->head; *pp != NULL; pp = &(*pp)->next) {
 			if ((*pp)->key != NULL && strcmp((*pp)->key, key) == 0) {
 				dropped = *pp;
 				*pp = dropped->next;
+				srv->queued--;
+				srv->queued_bytes -= dropped->line_bytes;
 				if (srv->tail == dropped) {
 					struct job *t = srv->head;
 					while (t != NULL && t->next != NULL)
@@ -455,8 +547,6 @@ cancel_request(struct server *srv, const cJSON *params)
 		}
 	}
 	pthread_mutex_unlock(&srv->q_lock);
-	if (kill)
-		tools_cancel(srv->tools);
 	job_free(dropped);
 	free(key);
 }
@@ -600,7 +690,7 @@ handle_line(struct server *srv, const char *line, size_t len)
 		break;
 	case MCP_K_NOTIFICATION:
 		if (strcmp(m.method, "notifications/cancelled") == 0 && cJSON_IsObject(m.params))
-			cancel_request(srv, m.params);
+			cancel_request(srv, m.params, line, len);
 		break;
 	case MCP_K_RESPONSE:
 	case MCP_K_SILENT:
@@ -664,21 +754,26 @@ blank(const char *s, size_t n)
 	return true;
 }
 
+static void
+deadline_in(struct timespec *d, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (ms % 1000) * 1000000L;
+	if (d->tv_nsec >= 1000000000L) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000L;
+	}
+}
+
 /* End of input: let running work finish for a moment, then stop it. */
 static void
 drain(struct server *srv)
 {
 	struct timespec deadline;
 	struct job *j, *next;
-	bool kill = false;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += MCP_EOF_GRACE_MS / 1000;
-	deadline.tv_nsec += (long)(MCP_EOF_GRACE_MS % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline_in(&deadline, MCP_EOF_GRACE_MS);
 	pthread_mutex_lock(&srv->q_lock);
 	srv->eof = true;
 	pthread_cond_broadcast(&srv->q_cond);
@@ -690,20 +785,48 @@ drain(struct server *srv)
 		job_free(j);
 	}
 	srv->head = srv->tail = NULL;
+	srv->queued = srv->queued_bytes = 0;
 	if (srv->running != NULL) {
 		srv->running->ctx.cancelled = 1;
-		kill = true;
+		request_kill(srv);
 	}
 	pthread_mutex_unlock(&srv->q_lock);
-	if (kill)
-		tools_cancel(srv->tools);
+}
+
+/*
+ * After drain(): wait MCP_EOF_GRACE_MS more for the worker and the killer.
+ * A database that does not answer keeps them blocked for up to the read
+ * and connect timeouts; then the process ends here, exit status 0, with
+ * stdout flushed, without joining them (end of input must end the process
+ * promptly: CONTRACT 8).
+ */
+static void
+settle(struct server *srv)
+{
+	struct timespec deadline;
+	bool done;
+
+	deadline_in(&deadline, MCP_EOF_GRACE_MS);
+	pthread_mutex_lock(&srv->q_lock);
+	while (!(srv->worker_done && !srv->kill_busy && !srv->kill_pending))
+		if (pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
+			break;
+	done = srv->worker_done && !srv->kill_busy && !srv->kill_pending;
+	pthread_mutex_unlock(&srv->q_lock);
+	if (done)
+		return;
+	fprintf(stderr, "saia-mcp: end of input; the database does not answer, exiting"
+	    " without waiting for it\n");
+	pthread_mutex_lock(&srv->out_lock);
+	fflush(srv->out);
+	_exit(0);
 }
 
 int
 mcp_serve(struct tools *tools, FILE *in, FILE *out)
 {
 	struct server srv;
-	pthread_t worker, ticker;
+	pthread_t worker, ticker, killer;
 	char *buf = NULL;
 	size_t cap = 0, len = 0;
 	int r;
@@ -716,7 +839,8 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 	pthread_mutex_init(&srv.q_lock, NULL);
 	pthread_cond_init(&srv.q_cond, NULL);
 	if (pthread_create(&worker, NULL, worker_main, &srv) != 0 ||
-	    pthread_create(&ticker, NULL, ticker_main, &srv) != 0) {
+	    pthread_create(&ticker, NULL, ticker_main, &srv) != 0 ||
+	    pthread_create(&killer, NULL, killer_main, &srv) != 0) {
 		fprintf(stderr, "saia-mcp: cannot start the worker threads\n");
 		exit(1);
 	}
@@ -731,12 +855,15 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 		handle_line(&srv, buf, len);
 	}
 	drain(&srv);
+	settle(&srv);
 	pthread_join(worker, NULL);
 	pthread_mutex_lock(&srv.q_lock);
 	srv.stop_ticker = true;
+	srv.stop_killer = true;
 	pthread_cond_broadcast(&srv.q_cond);
 	pthread_mutex_unlock(&srv.q_lock);
 	pthread_join(ticker, NULL);
+	pthread_join(killer, NULL);
 	free(buf);
 	pthread_cond_destroy(&srv.q_cond);
 	pthread_mutex_destroy(&srv.q_lock);

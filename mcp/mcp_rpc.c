@@ -4,6 +4,7 @@
  * comes back exactly as sent (0, strings, integers past 2^53), and
  * negotiate the protocol version.  Pure: no I/O, no threads.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,33 +144,6 @@ mcp_raw_member(const char *s, size_t len, const char *key, size_t *n)
 	return NULL;
 }
 
-/*
- * Does a string in the (valid) JSON text hold the escape \u0000?  cJSON
- * keeps strings NUL-terminated, so such a string would be silently cut.
- */
-static bool
-has_nul_escape(const char *s, size_t len)
-{
-	bool in_string = false;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (!in_string) {
-			in_string = s[i] == '"';
-		} else if (s[i] == '"') {
-			in_string = false;
-		} else if (s[i] == '\\' && i + 1 < len) {
-			if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' && s[i + 3] == '0' &&
-			    s[i + 4] == '0' && s[i + 5] == '0')
-				return true;
-			i++;
-		}
-	}
-	return false;
-}
-
-/* ---- classification ---- */
-
 static void
 set_error(struct mcp_msg *m, int code, const char *message)
 {
@@ -177,6 +151,195 @@ set_error(struct mcp_msg *m, int code, const char *message)
 	m->code = code;
 	m->message = message;
 }
+
+static void
+set_error_buf(struct mcp_msg *m, int code)
+{
+	set_error(m, code, m->msgbuf);
+}
+
+/* The length of the UTF-8 sequence at s[i] (1..4), or 0 when it is not valid UTF-8. */
+static size_t
+utf8_seq(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned c = s[i];
+	size_t n, k;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (i + n > len)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i + k] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;	/* overlong, past U+10FFFF, or an encoded surrogate */
+	return n;
+}
+
+static long
+hex4(const char *s)
+{
+	long v = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		char c = s[k];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * What cJSON lets through and the JSON text rules (RFC 8259) do not: bytes
+ * that are not UTF-8 (they would be echoed raw in an id or a progress
+ * token), raw control characters in strings (a raw NUL cuts a string
+ * silently).  Returns 0, or -1 with m set to a parse error.  Also finds
+ * the escapes cJSON cannot keep: \u0000 (m->bad_string = MCP_S_NUL) and
+ * lone surrogates (MCP_S_SURROGATE; *lone gets how many there are, and
+ * the caller parses a copy with each one replaced by \ufffd).
+ */
+static int
+text_check(const char *line, size_t len, struct mcp_msg *m, size_t *lone)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	bool in_string = false;
+	size_t i, n;
+	long v, w;
+
+	*lone = 0;
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (s[i] >= 0x80) {
+			if ((n = utf8_seq(s, i, len)) == 0) {
+				snprintf(m->msgbuf, sizeof(m->msgbuf), "Parse error: the line is not"
+				    " valid UTF-8 (byte 0x%02x at offset %zu)", s[i], i);
+				goto bad;
+			}
+			continue;
+		}
+		if (s[i] < 0x20 && (in_string || (s[i] != ' ' && s[i] != '\t' &&
+		    s[i] != '\n' && s[i] != '\r'))) {
+			snprintf(m->msgbuf, sizeof(m->msgbuf), "Parse error: a raw control"
+			    " character (0x%02x) at offset %zu; inside a string write it as"
+			    " \\u%04x", s[i], i, s[i]);
+			goto bad;
+		}
+		if (!in_string) {
+			in_string = s[i] == '"';
+			continue;
+		}
+		if (s[i] == '"') {
+			in_string = false;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			n = 2;
+			if (s[i + 1] != 'u' || i + 6 > len || (v = hex4(line + i + 2)) < 0)
+				continue;
+			n = 6;
+			if (v == 0) {
+				m->bad_string = MCP_S_NUL;
+			} else if (v >= 0xd800 && v <= 0xdbff) {
+				/* a high surrogate must be followed by a low one */
+				if (i + 12 <= len && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+				    (w = hex4(line + i + 8)) >= 0xdc00 && w <= 0xdfff) {
+					n = 12;
+				} else {
+					(*lone)++;
+				}
+			} else if (v >= 0xdc00 && v <= 0xdfff) {
+				(*lone)++;
+			}
+		}
+	}
+	return 0;
+bad:
+	set_error_buf(m, MCP_PARSE_ERROR);
+	return -1;
+}
+
+/* A copy of line with every lone surrogate escape replaced by \ufffd (same length). */
+static char *
+replace_lone(const char *line, size_t len)
+{
+	char *c = xmalloc(len + 1);
+	size_t i;
+	long v, w;
+
+	memcpy(c, line, len);
+	c[len] = '\0';
+	for (i = 0; i + 6 <= len; i++) {
+		if (c[i] != '\\')
+			continue;
+		if (c[i + 1] != 'u' || (v = hex4(c + i + 2)) < 0) {
+			i++;	/* \\ and the other two-character escapes */
+			continue;
+		}
+		if (v >= 0xd800 && v <= 0xdbff && i + 12 <= len && c[i + 6] == '\\' &&
+		    c[i + 7] == 'u' && (w = hex4(c + i + 8)) >= 0xdc00 && w <= 0xdfff) {
+			i += 11;
+			continue;
+		}
+		if (v >= 0xd800 && v <= 0xdfff)
+			memcpy(c + i + 2, "fffd", 4);
+		i += 5;
+	}
+	return c;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The first key that o (an object) holds twice, or NULL.  cJSON would take
+ * the first and the raw scanner another ("id\u0000" reads as "id" too).
+ */
+static const char *
+dup_key(const cJSON *o)
+{
+	const cJSON *c;
+	const char **k;
+	const char *dup = NULL;
+	size_t n = 0, i;
+
+	for (c = o != NULL ? o->child : NULL; c != NULL; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	k = xmalloc(n * sizeof(*k));
+	for (i = 0, c = o->child; c != NULL; c = c->next)
+		k[i++] = c->string != NULL ? c->string : "";
+	qsort(k, n, sizeof(*k), key_cmp);
+	for (i = 1; i < n && dup == NULL; i++)
+		if (strcmp(k[i - 1], k[i]) == 0)
+			dup = k[i];
+	free(k);
+	return dup;
+}
+
+/* ---- classification ---- */
 
 static bool
 integer_text(const char *s, size_t n)
@@ -200,8 +363,22 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 	const char *raw, *end = NULL;
 	size_t rawlen;
 
+	size_t lone;
+	const char *dup;
+
 	memset(m, 0, sizeof(*m));
-	m->json = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (text_check(line, len, m, &lone) != 0)
+		return;
+	if (lone > 0) {
+		char *copy = replace_lone(line, len);
+
+		m->json = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
+		end = m->json != NULL ? line + (end - copy) : NULL;
+		free(copy);
+		m->bad_string = MCP_S_SURROGATE;
+	} else {
+		m->json = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	}
 	if (m->json != NULL && skip_ws(line, (size_t)(end - line), len) != len) {
 		/* One message per line: anything after the value is an error. */
 		cJSON_Delete(m->json);
@@ -218,6 +395,13 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 	}
 	if (!cJSON_IsObject(m->json)) {
 		set_error(m, MCP_INVALID_REQUEST, "Invalid Request: a message must be a JSON object");
+		return;
+	}
+	if ((dup = dup_key(m->json)) != NULL) {
+		/* Which id or method was meant cannot be told: no id in the answer. */
+		snprintf(m->msgbuf, sizeof(m->msgbuf), "Invalid Request: the key \"%.40s\""
+		    " appears twice in the message", dup);
+		set_error_buf(m, MCP_INVALID_REQUEST);
 		return;
 	}
 	method = cJSON_GetObjectItemCaseSensitive(m->json, "method");
@@ -277,9 +461,15 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 		set_error(m, MCP_INVALID_PARAMS, "Invalid params: params must be an object");
 		return;
 	}
+	if ((dup = dup_key(m->params)) != NULL ||
+	    (dup = dup_key(cJSON_GetObjectItemCaseSensitive(m->params, "_meta"))) != NULL) {
+		snprintf(m->msgbuf, sizeof(m->msgbuf), "Invalid params: the key \"%.40s\""
+		    " appears twice", dup);
+		set_error_buf(m, MCP_INVALID_PARAMS);
+		return;
+	}
 	m->kind = MCP_K_REQUEST;
 	m->method = method->valuestring;
-	m->nul = has_nul_escape(line, len);
 }
 
 void

@@ -437,9 +437,14 @@ tools_call(struct tools *reg, const char *name, const cJSON *args,
 	reply->truncated = false;
 
 	memset(&err, 0, sizeof(err));
-	if (ctx != NULL && ctx->arg_nul) {
+	if (ctx != NULL && ctx->arg_bad == 1) {
 		tool_err_set(&err, TOOL_E_INVALID, "an argument holds a NUL character (\\u0000);"
 		    " no table name, search term or value here can contain one");
+		rc = -1;
+	} else if (ctx != NULL && ctx->arg_bad != 0) {
+		tool_err_set(&err, TOOL_E_INVALID, "an argument holds a lone UTF-16 surrogate"
+		    " escape (\\ud800-\\udfff without its pair), which is not a character;"
+		    " send the whole character or leave it out");
 		rc = -1;
 	} else if (check_args(e->input, args, &err) != 0) {
 		rc = -1;
@@ -480,10 +485,16 @@ tools_call(struct tools *reg, const char *name, const cJSON *args,
 	return TOOL_OK;
 }
 
-void
-tools_cancel(struct tools *reg)
+unsigned long
+tools_cancel_token(struct tools *reg)
 {
-	tool_db_cancel(reg->db);
+	return tool_db_cancel_token(reg->db);
+}
+
+void
+tools_cancel(struct tools *reg, unsigned long token)
+{
+	tool_db_cancel(reg->db, token);
 }
 
 /* For tools_check() in tool_schema.c: the registry's session. */

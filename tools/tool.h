@@ -27,7 +27,7 @@ struct tool_ctx {
 	/* Set (from another thread) when the client cancelled the call. */
 	_Atomic int cancelled;
 	/* An argument string held \u0000, which the parsed arguments have lost. */
-	bool arg_nul;
+	int arg_bad;		/* MCP_S_NUL or MCP_S_SURROGATE: a string the client sent was cut or replaced */
 	void *opaque;
 };
 
@@ -74,8 +74,13 @@ const char *tools_list_json(struct tools *reg, bool structured, bool annotations
 enum tool_status tools_call(struct tools *reg, const char *name, const cJSON *args,
     struct tool_ctx *ctx, size_t line_budget, struct tool_reply *reply);
 
-/* From any thread: stop the statement now running (KILL QUERY), if any. */
-void tools_cancel(struct tools *reg);
+/*
+ * From any thread.  tools_cancel_token(): names the statement running now
+ * (or the next one); tools_cancel(): KILL QUERY that statement if it still
+ * runs (it blocks while connecting: call it off the reader thread).
+ */
+unsigned long tools_cancel_token(struct tools *reg);
+void tools_cancel(struct tools *reg, unsigned long token);
 
 void tools_reply_init(struct tool_reply *r);
 void tools_reply_free(struct tool_reply *r);

@@ -6,8 +6,9 @@
  * buffering) and encoded straight into a capped tbuf.
  *
  * Threads: everything here runs on the one worker thread except
- * tool_db_cancel(), which the reader thread may call at any time; the
- * `running` thread id is shared under `lock`.
+ * tool_db_cancel_token() and tool_db_cancel(), which other threads (the
+ * reader, the killer) may call at any time; `running`, `seq` and the
+ * thread id are shared under `lock`.
  *
  * Statements that do not pass the guard, all fixed text: the session setup
  * (SET ...), the SET STATEMENT ... FOR prefix put before every statement on
@@ -44,8 +45,9 @@ struct tool_db {
 	char prefix[256];	/* MariaDB: SET STATEMENT ... FOR, put before every statement */
 	char version[128];
 	char tls[96];
-	pthread_mutex_t lock;	/* guards running, thread_id */
+	pthread_mutex_t lock;	/* guards running, seq, thread_id */
 	bool running;
+	unsigned long seq;	/* statements started: names the one running */
 	unsigned long thread_id;
 	/*
 	 * The other databases this account can see, read at each connect: the
@@ -304,13 +306,29 @@ kill_query(const struct tenant *t, unsigned long id)
 	mysql_close(side);
 }
 
+unsigned long
+tool_db_cancel_token(struct tool_db *db)
+{
+	unsigned long seq;
+
+	pthread_mutex_lock(&db->lock);
+	seq = db->seq;
+	pthread_mutex_unlock(&db->lock);
+	return seq;
+}
+
+/*
+ * KILL QUERY the statement named by token (tool_db_cancel_token() when the
+ * cancel came), if it still runs: a later statement, of the next call,
+ * is never the one killed, however late this runs.
+ */
 void
-tool_db_cancel(struct tool_db *db)
+tool_db_cancel(struct tool_db *db, unsigned long token)
 {
 	unsigned long id;
 
 	pthread_mutex_lock(&db->lock);
-	id = db->running && db->conn != NULL ? db->thread_id : 0;
+	id = db->running && db->seq == token && db->conn != NULL ? db->thread_id : 0;
 	pthread_mutex_unlock(&db->lock);
 	if (id != 0)
 		kill_query(db->t, id);
@@ -321,6 +339,8 @@ set_running(struct tool_db *db, bool on)
 {
 	pthread_mutex_lock(&db->lock);
 	db->running = on;
+	if (on)
+		db->seq++;
 	pthread_mutex_unlock(&db->lock);
 }
 
@@ -423,6 +443,11 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 	for (attempt = 0; attempt < 2; attempt++) {
 		unsigned gen = db->dbs_gen;
 
+		if (attempt > 0 && ctx != NULL && ctx->cancelled) {
+			/* cancelled, or end of input, while the first try failed */
+			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
+			break;
+		}
 		if (tool_db_connect(db, err) != 0)
 			break;
 		/* Connecting read the account's databases: judge again with them. */

@@ -139,7 +139,8 @@ const struct tenant *tool_db_tenant(const struct tool_db *db);
  */
 const char *tool_db_column_default(struct tool_db *db, const char *raw);
 /* From any thread: KILL QUERY the statement now running, if any. */
-void tool_db_cancel(struct tool_db *db);
+unsigned long tool_db_cancel_token(struct tool_db *db);
+void tool_db_cancel(struct tool_db *db, unsigned long token);
 
 /*
  * Is table_name one of the tenant's own tables or views?  Writes its exact

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "harness.h"
 
@@ -873,6 +877,173 @@ run_cli(const char *const *args, const char *const *env, char ***out, size_t *n,
 	return status;
 }
 
+/* ------------------------------------------ a database that does not answer */
+
+/*
+ * A listening socket nobody accepts on: the kernel completes the TCP
+ * handshake, and the client then waits for a server greeting that never
+ * comes, as with a database host that hangs.  Returns the port; *fd is
+ * closed by the caller.
+ */
+static int
+blackhole(int *fd)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof(a);
+
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*fd >= 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(*fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(*fd, 64), 0);
+	assert_int_equal(getsockname(*fd, (struct sockaddr *)&a, &n), 0);
+	return ntohs(a.sin_port);
+}
+
+static struct h_proc *
+start_hole(int port, int connect_timeout_s, char **path)
+{
+	char text[512];
+	const char *args[] = { "--config", NULL, "--tenant", "hole", NULL };
+
+	snprintf(text, sizeof(text), "tenants:\n  hole:\n    database: {host: 127.0.0.1,"
+	    " port: %d, name: x, user: u, password: p, ssl_mode: disabled,"
+	    " connect_timeout_s: %d}\n    enabled_tools: [list_customer_tables]\n",
+	    port, connect_timeout_s);
+	*path = h_temp_file(text);
+	args[1] = *path;
+	return h_spawn(args, NULL);
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Third adversarial pass: a cancel for a large id one past the running
+ * call's did not leave it alone (ids were compared as doubles); ping is
+ * answered while the call hangs in connect.
+ */
+static void
+test_hole_cancel_other_id(void **state)
+{
+	int fd, port = blackhole(&fd);
+	char *path;
+	struct h_proc *h = start_hole(port, 2, &path);
+	cJSON *r;
+
+	(void)state;
+	h_initialize(h, NULL);
+	h_send(h, "{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"method\":\"tools/call\","
+	    "\"params\":{\"name\":\"list_customer_tables\"}}");
+	h_send(h, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":"
+	    "{\"requestId\":12345678901234567891}}");
+	r = h_request(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+	assert_raw_id(h->last, "2");
+	cJSON_Delete(r);
+	/* the call was not cancelled: its answer comes, after the connect timeout */
+	r = h_recv(h);
+	assert_raw_id(h->last, "12345678901234567890");
+	if (strstr(h->last, "unavailable:") == NULL)
+		fail_msg("expected unavailable:, got %s", h->last);
+	cJSON_Delete(r);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+	unlink(path);
+	free(path);
+	close(fd);
+}
+
+/*
+ * Third adversarial pass: the queue of waiting calls had no cap (300
+ * calls of 3 MB took 888 MB), and end of input waited out a hanging
+ * database.  Calls past MCP_MAX_QUEUED (256) get -32000 at once; end of
+ * input ends the process with 0 long before the 30 s connect timeout.
+ */
+static void
+test_hole_queue_cap_and_eof(void **state)
+{
+	int fd, port = blackhole(&fd);
+	char *path, line[256], *l;
+	struct h_proc *h = start_hole(port, 30, &path);
+	int i, busy = 0;
+	long long t0;
+
+	(void)state;
+	h_initialize(h, NULL);
+	for (i = 0; i < 300; i++) {
+		snprintf(line, sizeof(line), "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":"
+		    "\"tools/call\",\"params\":{\"name\":\"list_customer_tables\"}}", 100 + i);
+		h_send(h, line);
+	}
+	/* 1 runs, 256 wait, 43 are refused */
+	while (busy < 43 && (l = h_read_line(h, 5000)) != NULL) {
+		if (strstr(l, "\"code\":-32000") == NULL || strstr(l, "Server busy") == NULL)
+			fail_msg("expected a busy error, got %s", l);
+		busy++;
+		free(l);
+	}
+	assert_int_equal(busy, 43);
+	assert_false(h_line_within(h, 300));
+	t0 = mono_ms();
+	h_close_stdin(h);
+	assert_int_equal(h_wait(h, 10000), 0);
+	if (mono_ms() - t0 > 6000)
+		fail_msg("end of input took %lld ms with a hanging database", mono_ms() - t0);
+	unlink(path);
+	free(path);
+	close(fd);
+}
+
+/* Bytes that are not UTF-8 never come back raw; a lone surrogate keeps its id. */
+static void
+test_bad_text(void **state)
+{
+	struct h_proc *h = start(NULL);
+	cJSON *r;
+	size_t i;
+
+	(void)state;
+	h_initialize(h, NULL);
+	h_send(h, "{\"jsonrpc\":\"2.0\",\"id\":\"\xff\",\"method\":\"ping\"}");
+	r = h_recv(h);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "error"), "code")->valueint,
+	    -32700);
+	assert_null(cJSON_GetObjectItem(r, "id"));
+	for (i = 0; h->last[i] != '\0'; i++)
+		assert_true((unsigned char)h->last[i] < 0x80);
+	cJSON_Delete(r);
+	/* a raw NUL in a string: not JSON, not cut silently */
+	h_send_raw(h, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+	    "{\"name\":\"count_customer_table_rows\",\"arguments\":{\"table_name\":\"invoices\0x\"}}}\n",
+	    133);
+	r = h_recv(h);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "error"), "code")->valueint,
+	    -32700);
+	cJSON_Delete(r);
+	/* a lone surrogate: the request is answered, with its id, as an invalid argument */
+	r = h_call(h, 7, "count_customer_table_rows", "{\"table_name\":\"\\ud800\"}");
+	assert_non_null(r);
+	assert_true(h_is_error(r));
+	if (strncmp(h_text(r), "invalid:", 8) != 0 || strstr(h_text(r), "surrogate") == NULL)
+		fail_msg("got %s", h->last);
+	cJSON_Delete(r);
+	/* a key twice ("id\u0000" is "id" to cJSON): no id can be trusted */
+	r = h_request(h, "{\"jsonrpc\":\"2.0\",\"id\\u0000\":\"s\",\"id\":{\"x\":[1]},"
+	    "\"method\":\"ping\"}");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "error"), "code")->valueint,
+	    -32600);
+	assert_null(cJSON_GetObjectItem(r, "id"));
+	cJSON_Delete(r);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+}
+
 static void
 test_cli_version_help(void **state)
 {
@@ -1140,6 +1311,9 @@ main(void)
 		cmocka_unit_test_teardown(test_invalid_arguments, teardown),
 		cmocka_unit_test_teardown(test_cli_version_help, teardown),
 		cmocka_unit_test_teardown(test_cli_usage_errors, teardown),
+		cmocka_unit_test_teardown(test_hole_cancel_other_id, teardown),
+		cmocka_unit_test_teardown(test_hole_queue_cap_and_eof, teardown),
+		cmocka_unit_test_teardown(test_bad_text, teardown),
 		cmocka_unit_test_teardown(test_instructions_tenant_tools, teardown),
 		cmocka_unit_test_teardown(test_cli_unknown_tenant, teardown),
 		cmocka_unit_test_teardown(test_cli_bad_profile, teardown),

@@ -149,7 +149,73 @@ static const struct rcase rcases[] = {
 	{ "R46", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}{\"jsonrpc\":\"2.0\",\"id\":2,"
 	    "\"method\":\"ping\"}", ERR, -32700, NO_ID, NULL },
 	{ "R47", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} x", ERR, -32700, NO_ID, NULL },
+	/* third adversarial pass: text cJSON took that JSON does not allow */
+	{ "R48", "{\"jsonrpc\":\"2.0\",\"id\":\"\xff\",\"method\":\"ping\"}", ERR, -32700, NO_ID, NULL },
+	{ "R49", "{\"jsonrpc\":\"2.0\",\"id\":\"\xc0\xaf\",\"method\":\"ping\"}", ERR, -32700, NO_ID,
+	    NULL },	/* overlong "/" */
+	{ "R50", "{\"jsonrpc\":\"2.0\",\"id\":\"\xed\xa0\x80\",\"method\":\"ping\"}", ERR, -32700,
+	    NO_ID, NULL },	/* an encoded surrogate */
+	{ "R51", "{\"jsonrpc\":\"2.0\",\"id\":\"a\x01\",\"method\":\"ping\"}", ERR, -32700, NO_ID,
+	    NULL },	/* a raw control character in a string */
+	{ "R52", "{\"jsonrpc\":\"2.0\",\"id\":\"caf\xc3\xa9 \xf0\x9f\x9a\x9a\",\"method\":\"ping\"}",
+	    REQ, 0, "\"caf\xc3\xa9 \xf0\x9f\x9a\x9a\"", "ping" },	/* real UTF-8 is fine */
+	/* a duplicate key: which one was meant cannot be told ("id\u0000" is "id" to cJSON) */
+	{ "R53", "{\"jsonrpc\":\"2.0\",\"id\\u0000\":\"s\",\"id\":{\"x\":1},\"method\":\"ping\"}",
+	    ERR, -32600, NO_ID, NULL },
+	{ "R54", "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}", ERR, -32600, NO_ID,
+	    NULL },
+	{ "R55", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\","
+	    "\"name\":\"b\"}}", ERR, -32602, "1", NULL },
+	{ "R56", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"_meta\":"
+	    "{\"progressToken\":1,\"progressToken\\u0000\":{}}}}", ERR, -32602, "1", NULL },
+	/* a lone surrogate escape is valid JSON: the request is read, and its id kept */
+	{ "R57", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"x\","
+	    "\"arguments\":{\"q\":\"\\ud800\"}}}", REQ, 0, "7", "tools/call" },
 };
+
+/* The escapes cJSON cannot keep are flagged; a raw NUL is a parse error. */
+static void
+test_bad_strings(void **state)
+{
+	static const struct {
+		const char *line;
+		int bad;
+	} c[] = {
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", MCP_S_OK },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"x\\u0000y\"}}",
+		    MCP_S_NUL },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\ud800\"}}",
+		    MCP_S_SURROGATE },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\udc00x\"}}",
+		    MCP_S_SURROGATE },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\ud83d\\ude9a\"}}",
+		    MCP_S_OK },	/* a pair: 🚚 */
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\\\ud800\"}}",
+		    MCP_S_OK },	/* an escaped backslash, then text */
+	};
+	static const char raw_nul[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":"
+	    "{\"a\":\"x\0y\"}}";
+	struct mcp_msg m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		mcp_parse(c[i].line, strlen(c[i].line), &m);
+		if (m.kind != MCP_K_REQUEST || m.bad_string != c[i].bad)
+			fail_msg("case %zu: kind %d bad_string %d, expected request, %d", i, m.kind,
+			    m.bad_string, c[i].bad);
+		if (c[i].bad == MCP_S_SURROGATE) {
+			const cJSON *a = cJSON_GetObjectItem(m.params, "a");
+			assert_non_null(strstr(a->valuestring, "\xef\xbf\xbd"));	/* U+FFFD */
+		}
+		mcp_msg_free(&m);
+	}
+	mcp_parse(raw_nul, sizeof(raw_nul) - 1, &m);
+	assert_int_equal(m.kind, MCP_K_ERROR);
+	assert_int_equal(m.code, -32700);
+	assert_non_null(strstr(m.message, "0x00"));
+	mcp_msg_free(&m);
+}
 
 static const char *
 kind_name(enum mcp_kind k)
@@ -700,6 +766,7 @@ main(void)
 {
 	const struct CMUnitTest parse_tests[] = {
 		cmocka_unit_test_setup_teardown(test_parse_table, setup_leak_hooks, teardown_leak_hooks),
+		cmocka_unit_test_setup_teardown(test_bad_strings, setup_leak_hooks, teardown_leak_hooks),
 		cmocka_unit_test_setup_teardown(test_parse_params, setup_leak_hooks, teardown_leak_hooks),
 		cmocka_unit_test_setup_teardown(test_parse_length, setup_leak_hooks, teardown_leak_hooks),
 		cmocka_unit_test(test_raw_member),
