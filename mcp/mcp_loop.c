@@ -56,7 +56,15 @@ struct server {
 	FILE *in, *out;
 	pthread_mutex_t out_lock;	/* one whole line at a time */
 	pthread_mutex_t q_lock;		/* head, tail, running, eof, cancelled flags */
-	pthread_cond_t q_cond;		/* work arrived, or the worker went idle */
+	/*
+	 * One condition per waiter, so that a call wakes only the worker: a
+	 * shared one woke the ticker and the killer on every call, and the
+	 * context switches were most of the CPU a small call cost.
+	 */
+	pthread_cond_t work_cond;	/* worker: a job arrived, or end of input */
+	pthread_cond_t idle_cond;	/* drain/settle: the worker or the killer went idle */
+	pthread_cond_t tick_cond;	/* ticker: stop */
+	pthread_cond_t kill_cond;	/* killer: a kill to do, or stop */
 	struct job *head, *tail, *running;
 	bool eof;
 	bool stop_ticker;		/* under q_lock: the heartbeat thread ends */
@@ -266,7 +274,7 @@ ticker_main(void *arg)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &until);
+		pthread_cond_timedwait(&srv->tick_cond, &srv->q_lock, &until);
 	}
 	pthread_mutex_unlock(&srv->q_lock);
 	return NULL;
@@ -286,7 +294,7 @@ killer_main(void *arg)
 		unsigned long token;
 
 		while (!srv->kill_pending && !srv->stop_killer)
-			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
+			pthread_cond_wait(&srv->kill_cond, &srv->q_lock);
 		if (!srv->kill_pending)
 			break;
 		srv->kill_pending = false;
@@ -296,7 +304,7 @@ killer_main(void *arg)
 		tools_cancel(srv->tools, token);
 		pthread_mutex_lock(&srv->q_lock);
 		srv->kill_busy = false;
-		pthread_cond_broadcast(&srv->q_cond);
+		pthread_cond_broadcast(&srv->idle_cond);
 	}
 	pthread_mutex_unlock(&srv->q_lock);
 	return NULL;
@@ -308,7 +316,7 @@ request_kill(struct server *srv)
 {
 	srv->kill_token = tools_cancel_token(srv->tools);
 	srv->kill_pending = true;
-	pthread_cond_broadcast(&srv->q_cond);
+	pthread_cond_signal(&srv->kill_cond);
 }
 
 /* ---- jobs ---- */
@@ -376,7 +384,7 @@ worker_main(void *arg)
 
 		pthread_mutex_lock(&srv->q_lock);
 		while (srv->head == NULL && !srv->eof)
-			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
+			pthread_cond_wait(&srv->work_cond, &srv->q_lock);
 		if (srv->head == NULL) {
 			pthread_mutex_unlock(&srv->q_lock);
 			break;
@@ -397,7 +405,7 @@ worker_main(void *arg)
 		pthread_mutex_lock(&srv->q_lock);
 		cancelled = j->ctx.cancelled;
 		srv->running = NULL;
-		pthread_cond_broadcast(&srv->q_cond);
+		pthread_cond_broadcast(&srv->idle_cond);
 		pthread_mutex_unlock(&srv->q_lock);
 
 		if (st == TOOL_UNKNOWN)	/* checked before queueing; kept for safety */
@@ -410,7 +418,7 @@ worker_main(void *arg)
 	tools_reply_free(&reply);
 	pthread_mutex_lock(&srv->q_lock);
 	srv->worker_done = true;
-	pthread_cond_broadcast(&srv->q_cond);
+	pthread_cond_broadcast(&srv->idle_cond);
 	pthread_mutex_unlock(&srv->q_lock);
 	return NULL;
 }
@@ -507,8 +515,9 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	srv->tail = j;
 	srv->queued++;
 	srv->queued_bytes += j->line_bytes;
-	pthread_cond_broadcast(&srv->q_cond);
 	pthread_mutex_unlock(&srv->q_lock);
+	/* after the unlock: the worker wakes to a free lock, not into a wait for it */
+	pthread_cond_signal(&srv->work_cond);
 }
 
 static void
@@ -776,9 +785,9 @@ drain(struct server *srv)
 	deadline_in(&deadline, MCP_EOF_GRACE_MS);
 	pthread_mutex_lock(&srv->q_lock);
 	srv->eof = true;
-	pthread_cond_broadcast(&srv->q_cond);
+	pthread_cond_signal(&srv->work_cond);
 	while ((srv->head != NULL || srv->running != NULL) && !srv->gone)
-		if (pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&srv->idle_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
 			break;
 	for (j = srv->head; j != NULL; j = next) {
 		next = j->next;
@@ -809,7 +818,7 @@ settle(struct server *srv)
 	deadline_in(&deadline, MCP_EOF_GRACE_MS);
 	pthread_mutex_lock(&srv->q_lock);
 	while (!(srv->worker_done && !srv->kill_busy && !srv->kill_pending))
-		if (pthread_cond_timedwait(&srv->q_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&srv->idle_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
 			break;
 	done = srv->worker_done && !srv->kill_busy && !srv->kill_pending;
 	pthread_mutex_unlock(&srv->q_lock);
@@ -837,7 +846,10 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 	srv.out = out;
 	pthread_mutex_init(&srv.out_lock, NULL);
 	pthread_mutex_init(&srv.q_lock, NULL);
-	pthread_cond_init(&srv.q_cond, NULL);
+	pthread_cond_init(&srv.work_cond, NULL);
+	pthread_cond_init(&srv.idle_cond, NULL);
+	pthread_cond_init(&srv.tick_cond, NULL);
+	pthread_cond_init(&srv.kill_cond, NULL);
 	if (pthread_create(&worker, NULL, worker_main, &srv) != 0 ||
 	    pthread_create(&ticker, NULL, ticker_main, &srv) != 0 ||
 	    pthread_create(&killer, NULL, killer_main, &srv) != 0) {
@@ -860,12 +872,16 @@ mcp_serve(struct tools *tools, FILE *in, FILE *out)
 	pthread_mutex_lock(&srv.q_lock);
 	srv.stop_ticker = true;
 	srv.stop_killer = true;
-	pthread_cond_broadcast(&srv.q_cond);
+	pthread_cond_signal(&srv.tick_cond);
+	pthread_cond_signal(&srv.kill_cond);
 	pthread_mutex_unlock(&srv.q_lock);
 	pthread_join(ticker, NULL);
 	pthread_join(killer, NULL);
 	free(buf);
-	pthread_cond_destroy(&srv.q_cond);
+	pthread_cond_destroy(&srv.work_cond);
+	pthread_cond_destroy(&srv.idle_cond);
+	pthread_cond_destroy(&srv.tick_cond);
+	pthread_cond_destroy(&srv.kill_cond);
 	pthread_mutex_destroy(&srv.q_lock);
 	pthread_mutex_destroy(&srv.out_lock);
 	return 0;

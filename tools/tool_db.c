@@ -26,6 +26,7 @@
 
 #include <mysql.h>
 #include <errmsg.h>
+#include <mysqld_error.h>
 
 #include "guard.h"
 #include "tenant.h"
@@ -37,6 +38,8 @@
 #define FIRST_BUF 4096		/* first buffer for a string column */
 #define PROGRESS_ROWS 1000	/* progress at most every this many rows ... */
 #define PROGRESS_NS 200000000L	/* ... and 200 ms */
+
+#define STMT_CACHE 16		/* prepared statements kept per connection */
 
 struct tool_db {
 	const struct tenant *t;
@@ -57,6 +60,17 @@ struct tool_db {
 	char **dbs;
 	size_t n_dbs;
 	unsigned dbs_gen;	/* bumped when dbs is replaced */
+	/*
+	 * Prepared statements kept for their text (prefix included), most
+	 * recent first: a repeated statement skips the prepare round trip and
+	 * the close.  Only statements read to their end come back here; the
+	 * connection's close frees them all.  Worker thread only.
+	 */
+	struct {
+		char *text;
+		MYSQL_STMT *st;
+	} cache[STMT_CACHE];
+	size_t n_cache;
 };
 
 #define MAX_DBS 100000		/* more than this: the rest is left to the FROM-list reading */
@@ -120,12 +134,54 @@ tool_db_new(const struct tenant *t)
 static void
 db_close(struct tool_db *db)
 {
+	size_t i;
+
 	pthread_mutex_lock(&db->lock);
 	if (db->conn != NULL)
 		mysql_close(db->conn);
 	db->conn = NULL;
 	db->thread_id = 0;
 	pthread_mutex_unlock(&db->lock);
+	/* mysql_close() detached them: closing only frees memory now */
+	for (i = 0; i < db->n_cache; i++) {
+		mysql_stmt_close(db->cache[i].st);
+		free(db->cache[i].text);
+	}
+	db->n_cache = 0;
+}
+
+/* Take the statement prepared for text out of the cache, or NULL. */
+static MYSQL_STMT *
+cache_take(struct tool_db *db, const char *text)
+{
+	MYSQL_STMT *st;
+	size_t i;
+
+	for (i = 0; i < db->n_cache; i++) {
+		if (strcmp(db->cache[i].text, text) != 0)
+			continue;
+		st = db->cache[i].st;
+		free(db->cache[i].text);
+		memmove(&db->cache[i], &db->cache[i + 1], (db->n_cache - i - 1) * sizeof(db->cache[0]));
+		db->n_cache--;
+		return st;
+	}
+	return NULL;
+}
+
+/* Keep st, prepared for text and read to its end, in front; the oldest goes. */
+static void
+cache_put(struct tool_db *db, const char *text, MYSQL_STMT *st)
+{
+	if (db->n_cache == STMT_CACHE) {
+		db->n_cache--;
+		mysql_stmt_close(db->cache[db->n_cache].st);
+		free(db->cache[db->n_cache].text);
+	}
+	memmove(&db->cache[1], &db->cache[0], db->n_cache * sizeof(db->cache[0]));
+	db->cache[0].text = xstrdup(text);
+	db->cache[0].st = st;
+	db->n_cache++;
 }
 
 void
@@ -404,13 +460,14 @@ guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
  */
 static MYSQL_STMT *
 db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
-    size_t n, const struct tool_ctx *ctx, unsigned *user_functions, struct tool_err *err)
+    size_t n, const struct tool_ctx *ctx, unsigned *user_functions, char **text_out,
+    struct tool_err *err)
 {
 	MYSQL_BIND *pb = NULL;
 	MYSQL_STMT *st = NULL;
 	char *text = NULL;	/* what is sent: sql behind the settings prefix */
 	my_bool null_flag = 1;
-	bool executed = false;
+	bool executed = false, cached;
 	int attempt;
 	size_t i;
 
@@ -453,11 +510,6 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		/* Connecting read the account's databases: judge again with them. */
 		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, err) != 0)
 			break;
-		if ((st = mysql_stmt_init(db->conn)) == NULL) {
-			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
-			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
-			break;
-		}
 		/*
 		 * The session alone must hold (CONTRACT 7): a view or function in
 		 * the tenant's own database could have changed it during an
@@ -467,8 +519,6 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		if (!db->mariadb && session_setup(db, db->conn) != 0) {
 			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
 			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
-			mysql_stmt_close(st);
-			st = NULL;
 			if (!conn_gone(err->mysql_errno))
 				break;
 			db_close(db);
@@ -481,7 +531,13 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			memcpy(text, db->prefix, pl);
 			memcpy(text + pl, sql, sl + 1);
 		}
-		if (mysql_stmt_prepare(st, text, strlen(text)) == 0 &&
+		cached = (st = cache_take(db, text)) != NULL;
+		if (!cached && (st = mysql_stmt_init(db->conn)) == NULL) {
+			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
+			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+			break;
+		}
+		if ((cached || mysql_stmt_prepare(st, text, strlen(text)) == 0) &&
 		    mysql_stmt_param_count(st) != n) {
 			/* Before binding: the library reads one bind per '?'. */
 			tool_err_set(err, TOOL_E_INVALID,
@@ -508,6 +564,14 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			if (mysql_stmt_execute(st) == 0)
 				goto out;	/* running stays true while rows stream */
 			set_running(db, false);
+			if (cached && mysql_stmt_errno(st) == ER_UNKNOWN_STMT_HANDLER) {
+				/* the server forgot it (it never ran): prepare afresh */
+				mysql_stmt_close(st);
+				st = NULL;
+				executed = false;
+				attempt--;
+				continue;
+			}
 		}
 		err_from_stmt(db, st, err);
 		mysql_stmt_close(st);
@@ -537,8 +601,11 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			fprintf(stderr, "saia-mcp: connection lost (%s); reconnecting\n", err->msg);
 	}
 out:
-	free(text);
 	free(pb);
+	if (st != NULL)
+		*text_out = text;	/* for db_done(), which may keep st */
+	else
+		free(text);
 	return st;
 }
 
@@ -550,7 +617,8 @@ out:
  * statement may still be running on the server: KILL QUERY it.
  */
 static void
-db_done(struct tool_db *db, MYSQL_STMT *st, bool broken, bool kill)
+db_done(struct tool_db *db, MYSQL_STMT *st, const char *text, bool finished, bool broken,
+    bool kill)
 {
 	unsigned long id = 0;
 
@@ -564,7 +632,11 @@ db_done(struct tool_db *db, MYSQL_STMT *st, bool broken, bool kill)
 	/* A statement still running on the server is stopped there too. */
 	if (id != 0)
 		kill_query(db->t, id);
-	if (st != NULL)
+	/* Read to its end on a connection that stays: kept for its next run. */
+	if (st != NULL && finished && !broken && text != NULL && db->conn != NULL &&
+	    mysql_stmt_free_result(st) == 0)
+		cache_put(db, text, st);
+	else if (st != NULL)
 		mysql_stmt_close(st);
 	set_running(db, false);
 }
@@ -751,6 +823,8 @@ struct tool_row {
 	struct col *cols;
 	unsigned ncols;
 	bool rebind;		/* a buffer grew: bind again before the next fetch */
+	bool finished;		/* every row was read (MYSQL_NO_DATA) */
+	char *text;		/* the statement's text as sent, owned */
 	bool broken;		/* the connection cannot be used again */
 	bool kill;		/* ... and the statement may still run on the server */
 };
@@ -766,7 +840,7 @@ cur_open(struct tool_row *r, struct tool_db *db, const char *sql,
 	memset(r, 0, sizeof(*r));
 	r->db = db;
 	r->ctx = ctx;
-	r->st = db_exec(db, sql, params, n, ctx, &user_functions, err);
+	r->st = db_exec(db, sql, params, n, ctx, &user_functions, &r->text, err);
 	/*
 	 * A tenant's own function may have changed session settings (read
 	 * only, time limit, ...) or taken a lock, even when the statement then
@@ -811,8 +885,10 @@ cur_next(struct tool_row *r, struct tool_err *err)
 	}
 	r->rebind = false;
 	fr = mysql_stmt_fetch(r->st);
-	if (fr == MYSQL_NO_DATA)
+	if (fr == MYSQL_NO_DATA) {
+		r->finished = true;
 		return 0;
+	}
 	if (fr == 1) {
 		err_from_stmt(r->db, r->st, err);
 		/* keep broken when it is already set (a tenant function ran) */
@@ -842,7 +918,8 @@ cur_close(struct tool_row *r)
 	free(r->b);
 	if (r->meta != NULL)
 		mysql_free_result(r->meta);
-	db_done(r->db, r->st, r->broken, r->kill);
+	db_done(r->db, r->st, r->text, r->finished, r->broken, r->kill);
+	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
