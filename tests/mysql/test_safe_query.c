@@ -862,6 +862,68 @@ expect_json(const char *id, const cJSON *got, const char *want_text)
 	cJSON_Delete(want);
 }
 
+/* ---- the statement cache (tool_db.c) ---- */
+
+/*
+ * A statement run again is served by the kept prepared statement: the
+ * answers follow the new parameters, a run cut short (rows left unread, the
+ * connection replaced) and an error do not spoil the next run, and the
+ * server saw fewer prepares than runs.
+ */
+static void
+test_statement_cache(void **state)
+{
+	static const char q[] = "SELECT invoice_number, total_amount FROM invoices WHERE id = ?";
+	static const struct {
+		const char *params, *rows;
+	} runs[] = {
+		{ "[1]", "[[\"INV-2025-0001\",\"459.28\"]]" },
+		{ "[2]", "[[\"INV-2025-0002\",\"575.30\"]]" },
+		{ "[999]", "[]" },
+		{ "[1]", "[[\"INV-2025-0001\",\"459.28\"]]" },
+	};
+	struct h_proc *h = start(fx.config, "full");
+	char *before, *after;
+	cJSON *r;
+	size_t i, k;
+
+	(void)state;
+	before = admin("SHOW GLOBAL STATUS LIKE 'Com_stmt_prepare'");
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+			r = sq(h, q, runs[i].params, 0);
+			if (h_is_error(r))
+				fail_msg("run %zu.%zu: %s", k, i, h_text(r));
+			expect_json("cache", cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "rows"),
+			    runs[i].rows);
+			cJSON_Delete(r);
+		}
+		/* cut short: 60 rows, 2 read; then a bad parameter count */
+		r = sq(h, "SELECT id FROM invoices ORDER BY id", NULL, 2);
+		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "truncated")));
+		cJSON_Delete(r);
+		r = sq(h, q, "[1, 2]", 0);
+		assert_true(h_is_error(r));
+		cJSON_Delete(r);
+	}
+	after = admin("SHOW GLOBAL STATUS LIKE 'Com_stmt_prepare'");
+	{
+		long b = strtol(strchr(before, '\t') + 1, NULL, 10);
+		long a = strtol(strchr(after, '\t') + 1, NULL, 10);
+
+		/* 18 runs of q; other tests may prepare meanwhile, so only an upper bound */
+		if (a - b >= 3 * (long)(sizeof(runs) / sizeof(runs[0])) + 6)
+			fail_msg("%ld prepares for %zu runs: nothing was kept", a - b,
+			    3 * (sizeof(runs) / sizeof(runs[0])) + 6);
+	}
+	free(before);
+	free(after);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+	h_free(h);
+}
+
 static void
 test_tenant_queries(void **state)
 {
@@ -1007,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_views_cannot_unlock),
 		cmocka_unit_test(test_account),
 		cmocka_unit_test(test_legit),
+		cmocka_unit_test(test_statement_cache),
 		cmocka_unit_test(test_tenant_queries),
 		cmocka_unit_test(test_profile_errors),
 	};
