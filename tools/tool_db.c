@@ -26,7 +26,6 @@
 
 #include <mysql.h>
 #include <errmsg.h>
-#include <mysqld_error.h>
 
 #include "guard.h"
 #include "tenant.h"
@@ -38,8 +37,6 @@
 #define FIRST_BUF 4096		/* first buffer for a string column */
 #define PROGRESS_ROWS 1000	/* progress at most every this many rows ... */
 #define PROGRESS_NS 200000000L	/* ... and 200 ms */
-
-#define STMT_CACHE 16		/* prepared statements kept per connection */
 
 struct tool_db {
 	const struct tenant *t;
@@ -60,17 +57,7 @@ struct tool_db {
 	char **dbs;
 	size_t n_dbs;
 	unsigned dbs_gen;	/* bumped when dbs is replaced */
-	/*
-	 * Prepared statements kept for their text (prefix included), most
-	 * recent first: a repeated statement skips the prepare round trip and
-	 * the close.  Only statements read to their end come back here; the
-	 * connection's close frees them all.  Worker thread only.
-	 */
-	struct {
-		char *text;
-		MYSQL_STMT *st;
-	} cache[STMT_CACHE];
-	size_t n_cache;
+	bool foreign_sql;	/* the statement now run is not ours: use dbs */
 };
 
 #define MAX_DBS 100000		/* more than this: the rest is left to the FROM-list reading */
@@ -134,54 +121,12 @@ tool_db_new(const struct tenant *t)
 static void
 db_close(struct tool_db *db)
 {
-	size_t i;
-
 	pthread_mutex_lock(&db->lock);
 	if (db->conn != NULL)
 		mysql_close(db->conn);
 	db->conn = NULL;
 	db->thread_id = 0;
 	pthread_mutex_unlock(&db->lock);
-	/* mysql_close() detached them: closing only frees memory now */
-	for (i = 0; i < db->n_cache; i++) {
-		mysql_stmt_close(db->cache[i].st);
-		free(db->cache[i].text);
-	}
-	db->n_cache = 0;
-}
-
-/* Take the statement prepared for text out of the cache, or NULL. */
-static MYSQL_STMT *
-cache_take(struct tool_db *db, const char *text)
-{
-	MYSQL_STMT *st;
-	size_t i;
-
-	for (i = 0; i < db->n_cache; i++) {
-		if (strcmp(db->cache[i].text, text) != 0)
-			continue;
-		st = db->cache[i].st;
-		free(db->cache[i].text);
-		memmove(&db->cache[i], &db->cache[i + 1], (db->n_cache - i - 1) * sizeof(db->cache[0]));
-		db->n_cache--;
-		return st;
-	}
-	return NULL;
-}
-
-/* Keep st, prepared for text and read to its end, in front; the oldest goes. */
-static void
-cache_put(struct tool_db *db, const char *text, MYSQL_STMT *st)
-{
-	if (db->n_cache == STMT_CACHE) {
-		db->n_cache--;
-		mysql_stmt_close(db->cache[db->n_cache].st);
-		free(db->cache[db->n_cache].text);
-	}
-	memmove(&db->cache[1], &db->cache[0], db->n_cache * sizeof(db->cache[0]));
-	db->cache[0].text = xstrdup(text);
-	db->cache[0].st = st;
-	db->n_cache++;
 }
 
 void
@@ -437,8 +382,8 @@ guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
 		.schema = db->t->db.name,
 		.functions = (const char *const *)db->t->allowed_functions,
 		.n_functions = db->t->n_allowed_functions,
-		.databases = (const char *const *)db->dbs,
-		.n_databases = db->n_dbs,
+		.databases = db->foreign_sql ? (const char *const *)db->dbs : NULL,
+		.n_databases = db->foreign_sql ? db->n_dbs : 0,
 	};
 	struct guard_result gr;
 	char why[512];
@@ -460,14 +405,13 @@ guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
  */
 static MYSQL_STMT *
 db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
-    size_t n, const struct tool_ctx *ctx, unsigned *user_functions, char **text_out,
-    struct tool_err *err)
+    size_t n, const struct tool_ctx *ctx, unsigned *user_functions, struct tool_err *err)
 {
 	MYSQL_BIND *pb = NULL;
 	MYSQL_STMT *st = NULL;
 	char *text = NULL;	/* what is sent: sql behind the settings prefix */
 	my_bool null_flag = 1;
-	bool executed = false, cached;
+	bool executed = false;
 	int attempt;
 	size_t i;
 
@@ -510,6 +454,11 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		/* Connecting read the account's databases: judge again with them. */
 		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, err) != 0)
 			break;
+		if ((st = mysql_stmt_init(db->conn)) == NULL) {
+			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
+			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+			break;
+		}
 		/*
 		 * The session alone must hold (CONTRACT 7): a view or function in
 		 * the tenant's own database could have changed it during an
@@ -519,6 +468,8 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 		if (!db->mariadb && session_setup(db, db->conn) != 0) {
 			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
 			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
+			mysql_stmt_close(st);
+			st = NULL;
 			if (!conn_gone(err->mysql_errno))
 				break;
 			db_close(db);
@@ -531,13 +482,7 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			memcpy(text, db->prefix, pl);
 			memcpy(text + pl, sql, sl + 1);
 		}
-		cached = (st = cache_take(db, text)) != NULL;
-		if (!cached && (st = mysql_stmt_init(db->conn)) == NULL) {
-			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
-			    mysql_error(db->conn), db->t->limits.query_timeout_ms);
-			break;
-		}
-		if ((cached || mysql_stmt_prepare(st, text, strlen(text)) == 0) &&
+		if (mysql_stmt_prepare(st, text, strlen(text)) == 0 &&
 		    mysql_stmt_param_count(st) != n) {
 			/* Before binding: the library reads one bind per '?'. */
 			tool_err_set(err, TOOL_E_INVALID,
@@ -564,14 +509,6 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			if (mysql_stmt_execute(st) == 0)
 				goto out;	/* running stays true while rows stream */
 			set_running(db, false);
-			if (cached && mysql_stmt_errno(st) == ER_UNKNOWN_STMT_HANDLER) {
-				/* the server forgot it (it never ran): prepare afresh */
-				mysql_stmt_close(st);
-				st = NULL;
-				executed = false;
-				attempt--;
-				continue;
-			}
 		}
 		err_from_stmt(db, st, err);
 		mysql_stmt_close(st);
@@ -601,11 +538,8 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			fprintf(stderr, "saia-mcp: connection lost (%s); reconnecting\n", err->msg);
 	}
 out:
+	free(text);
 	free(pb);
-	if (st != NULL)
-		*text_out = text;	/* for db_done(), which may keep st */
-	else
-		free(text);
 	return st;
 }
 
@@ -617,8 +551,7 @@ out:
  * statement may still be running on the server: KILL QUERY it.
  */
 static void
-db_done(struct tool_db *db, MYSQL_STMT *st, const char *text, bool finished, bool broken,
-    bool kill)
+db_done(struct tool_db *db, MYSQL_STMT *st, bool broken, bool kill)
 {
 	unsigned long id = 0;
 
@@ -632,11 +565,7 @@ db_done(struct tool_db *db, MYSQL_STMT *st, const char *text, bool finished, boo
 	/* A statement still running on the server is stopped there too. */
 	if (id != 0)
 		kill_query(db->t, id);
-	/* Read to its end on a connection that stays: kept for its next run. */
-	if (st != NULL && finished && !broken && text != NULL && db->conn != NULL &&
-	    mysql_stmt_free_result(st) == 0)
-		cache_put(db, text, st);
-	else if (st != NULL)
+	if (st != NULL)
 		mysql_stmt_close(st);
 	set_running(db, false);
 }
@@ -823,8 +752,6 @@ struct tool_row {
 	struct col *cols;
 	unsigned ncols;
 	bool rebind;		/* a buffer grew: bind again before the next fetch */
-	bool finished;		/* every row was read (MYSQL_NO_DATA) */
-	char *text;		/* the statement's text as sent, owned */
 	bool broken;		/* the connection cannot be used again */
 	bool kill;		/* ... and the statement may still run on the server */
 };
@@ -840,7 +767,7 @@ cur_open(struct tool_row *r, struct tool_db *db, const char *sql,
 	memset(r, 0, sizeof(*r));
 	r->db = db;
 	r->ctx = ctx;
-	r->st = db_exec(db, sql, params, n, ctx, &user_functions, &r->text, err);
+	r->st = db_exec(db, sql, params, n, ctx, &user_functions, err);
 	/*
 	 * A tenant's own function may have changed session settings (read
 	 * only, time limit, ...) or taken a lock, even when the statement then
@@ -885,10 +812,8 @@ cur_next(struct tool_row *r, struct tool_err *err)
 	}
 	r->rebind = false;
 	fr = mysql_stmt_fetch(r->st);
-	if (fr == MYSQL_NO_DATA) {
-		r->finished = true;
+	if (fr == MYSQL_NO_DATA)
 		return 0;
-	}
 	if (fr == 1) {
 		err_from_stmt(r->db, r->st, err);
 		/* keep broken when it is already set (a tenant function ran) */
@@ -918,8 +843,7 @@ cur_close(struct tool_row *r)
 	free(r->b);
 	if (r->meta != NULL)
 		mysql_free_result(r->meta);
-	db_done(r->db, r->st, r->text, r->finished, r->broken, r->kill);
-	free(r->text);
+	db_done(r->db, r->st, r->broken, r->kill);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -940,7 +864,10 @@ tool_db_rows(struct tool_db *db, const char *sql, const struct tool_param *param
 	int rc = -1, got;
 
 	memset(info, 0, sizeof(*info));
-	if (cur_open(&r, db, sql, params, n_params, ctx, false, err) != 0)
+	db->foreign_sql = caps->foreign_sql;
+	got = cur_open(&r, db, sql, params, n_params, ctx, false, err);
+	db->foreign_sql = false;
+	if (got != 0)
 		goto out;
 	if (out->limit > TAIL_ROOM)
 		out->limit -= TAIL_ROOM;

@@ -58,6 +58,13 @@ struct tool_caps {
 	long max_rows;		/* rows to send at most */
 	size_t line_budget;	/* structuredContent + its text copy, bytes */
 	bool unbounded;		/* the statement may have many more rows than we send */
+	/*
+	 * The SQL is not ours (execute_safe_query, tenant queries): the guard
+	 * also refuses qualifiers naming the account's other databases.  Our
+	 * own fixed statements use short aliases (t, c, ...) that a database
+	 * may happen to be called.
+	 */
+	bool foreign_sql;
 };
 
 /* What tool_db_rows() learned. */
@@ -168,6 +175,7 @@ struct tool_call {
 	size_t line_budget;
 	bool truncated;
 	bool unbounded;			/* the statement is not ours: no LIMIT of ours bounds it */
+	bool foreign_sql;		/* ... and the guard's second line applies (tool_caps) */
 	struct tool_err *err;
 	const void *data;		/* tool_def.data */
 };

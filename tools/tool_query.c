@@ -167,6 +167,7 @@ run_safe_query(struct tool_call *c)
 	caps.max_rows = limit;
 	caps.line_budget = c->line_budget;
 	caps.unbounded = true;
+	caps.foreign_sql = true;
 	tbuf_putc(c->out, '{');
 	if (tool_db_rows(c->db, sql, p, n, &caps, c->ctx, c->out, &info,
 	    c->err) != 0)
@@ -319,6 +320,7 @@ run_tenant_query(struct tool_call *c)
 	}
 	/* The tenant's SQL may have no LIMIT: rows past max_rows are not read. */
 	c->unbounded = true;
+	c->foreign_sql = true;
 	rc = tool_rows_result(c, NULL, q->sql, p, q->n_params, c->tenant->limits.max_rows, -1);
 out:
 	for (i = 0; i < q->n_params; i++)

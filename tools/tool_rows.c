@@ -28,7 +28,7 @@ tool_rows_result(struct tool_call *c, const char *prefix, const char *sql,
     const struct tool_param *params, size_t n, long max_rows, long offset)
 {
 	struct tool_caps caps = { .max_rows = max_rows, .line_budget = c->line_budget,
-	    .unbounded = c->unbounded };
+	    .unbounded = c->unbounded, .foreign_sql = c->foreign_sql };
 	struct tool_rows_info info;
 
 	tbuf_putc(c->out, '{');

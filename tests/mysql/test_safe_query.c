@@ -213,6 +213,12 @@ static const char tenant_queries[] =
     "        parameters:\n"
     "          - { name: n, type: integer, min: 1, max: 10, default: 3 }\n";
 
+/* test_alias_named_databases leaves nothing behind, even when it fails */
+static const char drop_alias_dbs[] =
+    "DROP DATABASE IF EXISTS t; DROP DATABASE IF EXISTS c; DROP DATABASE IF EXISTS p;"
+    " DELETE FROM mysql.db WHERE Db IN ('t', 'c', 'p') AND User = 'saia_rw';"
+    " FLUSH PRIVILEGES;";
+
 static const char fixture_sql[] =
     "DROP FUNCTION IF EXISTS saia_demo.fn_touch;\n"
     "DROP FUNCTION IF EXISTS saia_demo.fn_rw;\n"
@@ -235,7 +241,19 @@ static const char fixture_sql[] =
     "CREATE FUNCTION saia_demo.fn_err() RETURNS INT NO SQL\n"
     "BEGIN SET SESSION tx_read_only = 0; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom';"
     " RETURN 1; END//\n"
-    "DELIMITER ;\n";
+    "DELIMITER ;\n"
+    /* test_shape_changes: its own database and account, out of every other test's sight */
+    "DROP DATABASE IF EXISTS saia_sq_shape;\n"
+    "CREATE DATABASE saia_sq_shape;\n"
+    "CREATE TABLE saia_sq_shape.prices (id INT PRIMARY KEY);\n"
+    "DROP USER IF EXISTS 'saia_shape_ro'@'%', 'saia_shape_ro'@'localhost',"
+    " 'saia_shape_ro'@'127.0.0.1';\n"
+    "CREATE USER 'saia_shape_ro'@'%' IDENTIFIED BY 'shape-pw';\n"
+    "CREATE USER 'saia_shape_ro'@'localhost' IDENTIFIED BY 'shape-pw';\n"
+    "CREATE USER 'saia_shape_ro'@'127.0.0.1' IDENTIFIED BY 'shape-pw';\n"
+    "GRANT SELECT ON saia_sq_shape.* TO 'saia_shape_ro'@'%';\n"
+    "GRANT SELECT ON saia_sq_shape.* TO 'saia_shape_ro'@'localhost';\n"
+    "GRANT SELECT ON saia_sq_shape.* TO 'saia_shape_ro'@'127.0.0.1';\n";
 
 static int
 group_setup(void **state)
@@ -272,12 +290,16 @@ group_setup(void **state)
 
 	full = tenant_block(text, "full", "qtest");
 	rwfn = tenant_block(text, "rw_full", "rw_fn");
-	n = strlen(full) + strlen(rwfn) + sizeof(tenant_queries) + 128;
+	n = strlen(full) + strlen(rwfn) + sizeof(tenant_queries) + 512;
 	yaml = malloc(n);
 	if (yaml == NULL)
 		abort();
-	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch, fn_rw, fn_err]\n",
-	    full, tenant_queries, rwfn);
+	snprintf(yaml, n, "tenants:\n%s%s%s    allowed_functions: [fn_touch, fn_rw, fn_err]\n"
+	    "  shape:\n    database: {host: 127.0.0.1, port: %ld, name: saia_sq_shape,"
+	    " user: saia_shape_ro, password: shape-pw, ssl_mode: disabled, connect_timeout_s: 2}\n"
+	    "    enabled_tools: [get_customer_table_sample, count_customer_table_rows,"
+	    " execute_safe_query]\n",
+	    full, tenant_queries, rwfn, strtol(strstr(full, "port:") + 5, NULL, 10));
 	fx.yaml = h_temp_file(yaml);
 	free(yaml);
 	free(full);
@@ -298,6 +320,9 @@ group_teardown(void **state)
 	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_rw;", &rc));
 	free(admin_rc("DROP FUNCTION IF EXISTS saia_demo.fn_touch;"
 	    " DROP DATABASE IF EXISTS saia_sq_scratch;", &rc));
+	free(admin_rc(drop_alias_dbs, &rc));
+	free(admin_rc("DROP DATABASE IF EXISTS saia_sq_shape; DROP USER IF EXISTS"
+	    " 'saia_shape_ro'@'%', 'saia_shape_ro'@'localhost', 'saia_shape_ro'@'127.0.0.1';", &rc));
 	if (fx.yaml != NULL)
 		unlink(fx.yaml);
 	free(fx.yaml);
@@ -692,6 +717,59 @@ test_account(void **state)
 	}
 }
 
+/*
+ * Fourth adversarial pass: with databases named like the short aliases of
+ * our own catalog statements (t, c, p) visible to the account, the guard's
+ * second line refused the server's own tools.  It applies only to SQL that
+ * is not ours; there, an alias that names a visible database is refused.
+ */
+static void
+test_alias_named_databases(void **state)
+{
+	static const char *const tools[][2] = {
+		{ "list_customer_tables", NULL },
+		{ "get_database_overview", NULL },
+		{ "describe_customer_table", "{\"table_name\":\"invoices\"}" },
+		{ "get_comprehensive_database_overview", NULL },
+		{ "search_customer_data", "{\"search_term\":\"O'Brien\"}" },
+		{ "test_customer_database_connection", NULL },
+		{ "get_all_invoices", "{\"limit\":2}" },
+	};
+	static const char grant[] =
+	    "CREATE DATABASE IF NOT EXISTS t; CREATE DATABASE IF NOT EXISTS c;"
+	    " CREATE DATABASE IF NOT EXISTS p;"
+	    " GRANT SELECT ON t.* TO 'saia_rw'@'%'; GRANT SELECT ON t.* TO 'saia_rw'@'localhost';"
+	    " GRANT SELECT ON t.* TO 'saia_rw'@'127.0.0.1'; GRANT SELECT ON c.* TO 'saia_rw'@'%';"
+	    " GRANT SELECT ON c.* TO 'saia_rw'@'localhost'; GRANT SELECT ON c.* TO 'saia_rw'@'127.0.0.1';"
+	    " GRANT SELECT ON p.* TO 'saia_rw'@'%'; GRANT SELECT ON p.* TO 'saia_rw'@'localhost';"
+	    " GRANT SELECT ON p.* TO 'saia_rw'@'127.0.0.1';";
+	struct h_proc *h;
+	cJSON *r;
+	size_t i;
+	int rc;
+
+	(void)state;
+	free(admin(grant));
+	h = start(fx.config, "rw_full");
+	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		r = h_call(h, next_id++, tools[i][0], tools[i][1]);
+		assert_non_null(r);
+		if (h_is_error(r))
+			fail_msg("%s: %s", tools[i][0], h_text(r));
+		cJSON_Delete(r);
+	}
+	r = sq(h, "SELECT t.id FROM invoices t WHERE t.id = 1", NULL, 0);
+	expect_error("D1", r, "refused:", "database t");
+	cJSON_Delete(r);
+	r = sq(h, "SELECT x.id FROM invoices x WHERE x.id = 1", NULL, 0);
+	if (h_is_error(r))
+		fail_msg("D2: %s", h_text(r));
+	cJSON_Delete(r);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+	h_free(h);
+	free(admin_rc(drop_alias_dbs, &rc));
+}
+
 /* ---- what an analyst writes works, with exact values ---- */
 
 static const struct {
@@ -862,64 +940,86 @@ expect_json(const char *id, const cJSON *got, const char *want_text)
 	cJSON_Delete(want);
 }
 
-/* ---- the statement cache (tool_db.c) ---- */
+/* ---- a table that changes shape between two identical calls ---- */
+
+/* The columns' names of a row result, comma-separated, into buf. */
+static const char *
+col_names(const cJSON *r, char *buf, size_t size)
+{
+	const cJSON *c;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "columns"))
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "," : "",
+		    cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring);
+	return buf;
+}
+
+static void
+expect_shape(struct h_proc *h, const char *id, const char *names, const char *rows)
+{
+	char buf[256];
+	cJSON *r;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		r = k == 0 ? h_call(h, next_id++, "get_customer_table_sample",
+		    "{\"table_name\":\"prices\"}") : sq(h, "SELECT * FROM prices WHERE id = ?", "[1]", 0);
+		assert_non_null(r);
+		if (h_is_error(r))
+			fail_msg("%s.%d: %s", id, k, h_text(r));
+		if (strcmp(col_names(r, buf, sizeof(buf)), names) != 0)
+			fail_msg("%s.%d: columns %s, expected %s", id, k, buf, names);
+		expect_json(id, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "rows"), rows);
+		cJSON_Delete(r);
+	}
+}
 
 /*
- * A statement run again is served by the kept prepared statement: the
- * answers follow the new parameters, a run cut short (rows left unread, the
- * connection replaced) and an error do not spoil the next run, and the
- * server saw fewer prepares than runs.
+ * Fourth adversarial pass, against a prepared-statement cache since
+ * removed: after ALTER TABLE moved a column, a repeated statement came
+ * back with the old names over the new values (price showed the cost);
+ * after a column was added it failed once; after KILL CONNECTION the first
+ * call failed instead of reconnecting.  Each call must see the table as
+ * it is now.
  */
 static void
-test_statement_cache(void **state)
+test_shape_changes(void **state)
 {
-	static const char q[] = "SELECT invoice_number, total_amount FROM invoices WHERE id = ?";
-	static const struct {
-		const char *params, *rows;
-	} runs[] = {
-		{ "[1]", "[[\"INV-2025-0001\",\"459.28\"]]" },
-		{ "[2]", "[[\"INV-2025-0002\",\"575.30\"]]" },
-		{ "[999]", "[]" },
-		{ "[1]", "[[\"INV-2025-0001\",\"459.28\"]]" },
-	};
-	struct h_proc *h = start(fx.config, "full");
-	char *before, *after;
+	struct h_proc *h = start(fx.yaml, "shape");
+	char *out, *line, *save = NULL;
 	cJSON *r;
-	size_t i, k;
 
 	(void)state;
-	before = admin("SHOW GLOBAL STATUS LIKE 'Com_stmt_prepare'");
-	for (k = 0; k < 3; k++) {
-		for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-			r = sq(h, q, runs[i].params, 0);
-			if (h_is_error(r))
-				fail_msg("run %zu.%zu: %s", k, i, h_text(r));
-			expect_json("cache", cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "rows"),
-			    runs[i].rows);
-			cJSON_Delete(r);
-		}
-		/* cut short: 60 rows, 2 read; then a bad parameter count */
-		r = sq(h, "SELECT id FROM invoices ORDER BY id", NULL, 2);
-		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(r, "structuredContent"), "truncated")));
-		cJSON_Delete(r);
-		r = sq(h, q, "[1, 2]", 0);
-		assert_true(h_is_error(r));
-		cJSON_Delete(r);
-	}
-	after = admin("SHOW GLOBAL STATUS LIKE 'Com_stmt_prepare'");
-	{
-		long b = strtol(strchr(before, '\t') + 1, NULL, 10);
-		long a = strtol(strchr(after, '\t') + 1, NULL, 10);
+	free(admin("DROP TABLE IF EXISTS saia_sq_shape.prices;"
+	    " CREATE TABLE saia_sq_shape.prices (id INT PRIMARY KEY, price DECIMAL(10,2),"
+	    " cost DECIMAL(10,2)); INSERT INTO saia_sq_shape.prices VALUES (1, 100.00, 40.00);"));
+	expect_shape(h, "S1", "id,price,cost", "[[1,\"100.00\",\"40.00\"]]");
+	expect_shape(h, "S2", "id,price,cost", "[[1,\"100.00\",\"40.00\"]]");
+	free(admin("ALTER TABLE saia_sq_shape.prices MODIFY cost DECIMAL(10,2) AFTER id;"));
+	expect_shape(h, "S3", "id,cost,price", "[[1,\"40.00\",\"100.00\"]]");
+	free(admin("ALTER TABLE saia_sq_shape.prices ADD COLUMN note VARCHAR(8) NOT NULL"
+	    " DEFAULT 'n';"));
+	expect_shape(h, "S4", "id,cost,price,note", "[[1,\"40.00\",\"100.00\",\"n\"]]");
+	/* the server drops the connection between two calls: the next one reconnects */
+	out = admin("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'saia_shape_ro'");
+	for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char kill[64];
+		int rc;
 
-		/* 18 runs of q; other tests may prepare meanwhile, so only an upper bound */
-		if (a - b >= 3 * (long)(sizeof(runs) / sizeof(runs[0])) + 6)
-			fail_msg("%ld prepares for %zu runs: nothing was kept", a - b,
-			    3 * (sizeof(runs) / sizeof(runs[0])) + 6);
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %ld;", strtol(line, NULL, 10));
+		free(admin_rc(kill, &rc));
 	}
-	free(before);
-	free(after);
+	free(out);
+	r = h_call(h, next_id++, "count_customer_table_rows", "{\"table_name\":\"prices\"}");
+	assert_non_null(r);
+	if (h_is_error(r))
+		fail_msg("S5: after KILL CONNECTION: %s", h_text(r));
+	cJSON_Delete(r);
+	expect_shape(h, "S6", "id,cost,price,note", "[[1,\"40.00\",\"100.00\",\"n\"]]");
 	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
 	h_free(h);
 }
@@ -1068,8 +1168,9 @@ main(void)
 		cmocka_unit_test(test_session_stops_function),
 		cmocka_unit_test(test_views_cannot_unlock),
 		cmocka_unit_test(test_account),
+		cmocka_unit_test(test_alias_named_databases),
 		cmocka_unit_test(test_legit),
-		cmocka_unit_test(test_statement_cache),
+		cmocka_unit_test(test_shape_changes),
 		cmocka_unit_test(test_tenant_queries),
 		cmocka_unit_test(test_profile_errors),
 	};
