@@ -981,8 +981,10 @@ test_hole_queue_cap_and_eof(void **state)
 		snprintf(line, sizeof(line), "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":"
 		    "\"tools/call\",\"params\":{\"name\":\"list_customer_tables\"}}", 100 + i);
 		h_send(h, line);
+		if (i == 0)
+			usleep(300000);	/* the worker takes the first and hangs in connect */
 	}
-	/* 1 runs, 256 wait, 43 are refused */
+	/* 1 runs, 256 wait, 43 are refused at once */
 	while (busy < 43 && (l = h_read_line(h, 5000)) != NULL) {
 		if (strstr(l, "\"code\":-32000") == NULL || strstr(l, "Server busy") == NULL)
 			fail_msg("expected a busy error, got %s", l);
@@ -990,7 +992,8 @@ test_hole_queue_cap_and_eof(void **state)
 		free(l);
 	}
 	assert_int_equal(busy, 43);
-	assert_false(h_line_within(h, 300));
+	if (h_line_within(h, 300))
+		fail_msg("a 44th answer: %s", h->buf);
 	t0 = mono_ms();
 	h_close_stdin(h);
 	assert_int_equal(h_wait(h, 10000), 0);
