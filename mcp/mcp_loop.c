@@ -47,7 +47,7 @@ struct job {
 	double rows;		/* rows the tool reported so far */
 	unsigned beats;		/* heartbeats sent while no rows came */
 	long long started_ms, last_sent_ms;
-	size_t line_bytes;	/* the request line's length, for the queue cap */
+	size_t line_bytes;	/* the request line and its parsed arguments, for the queue cap */
 	struct tool_ctx ctx;
 };
 
@@ -458,6 +458,25 @@ raw_token(const char *line, size_t len)
 	return s;
 }
 
+/* About the bytes a parsed JSON value holds (nodes and their strings). */
+static size_t
+json_cost(const cJSON *v)
+{
+	const cJSON *c;
+	size_t n = 0;
+
+	if (v == NULL)
+		return 0;
+	n += sizeof(cJSON) + 16;
+	if (v->string != NULL)
+		n += strlen(v->string) + 1;
+	if (v->valuestring != NULL)
+		n += strlen(v->valuestring) + 1;
+	for (c = v->child; c != NULL; c = c->next)
+		n += json_cost(c);
+	return n;
+}
+
 static void
 queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 {
@@ -466,6 +485,7 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(m->params, "_meta");
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
 	struct job *j;
+	size_t cost;
 
 	if (m->params == NULL || !cJSON_IsString(name)) {
 		send_error(srv, m->id, MCP_INVALID_PARAMS, "Invalid params: name must be a string");
@@ -482,8 +502,15 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 		send_error(srv, m->id, MCP_INVALID_PARAMS, msg);
 		return;
 	}
+	/*
+	 * What the waiting job will hold: its line, and its parsed arguments,
+	 * which can be forty times the line (a 4 MiB array of small numbers).
+	 * A job is always taken when nothing waits: the line limit bounds it.
+	 */
+	cost = len + json_cost(args);
 	pthread_mutex_lock(&srv->q_lock);
-	if (srv->queued >= MCP_MAX_QUEUED || srv->queued_bytes + len > MCP_MAX_QUEUED_BYTES) {
+	if (srv->queued >= MCP_MAX_QUEUED ||
+	    (srv->queued > 0 && srv->queued_bytes + cost > MCP_MAX_QUEUED_BYTES)) {
 		pthread_mutex_unlock(&srv->q_lock);
 		send_error(srv, m->id, MCP_SERVER_BUSY, "Server busy: too many tools/call"
 		    " requests are waiting (one runs at a time); wait for answers before"
@@ -493,12 +520,12 @@ queue_call(struct server *srv, struct mcp_msg *m, const char *line, size_t len)
 	pthread_mutex_unlock(&srv->q_lock);
 	j = xcalloc(1, sizeof(*j));
 	j->srv = srv;
-	j->line_bytes = len;
+	j->line_bytes = cost;
 	j->id = xstrdup(m->id);
 	j->key = id_key(cJSON_GetObjectItemCaseSensitive(m->json, "id"), m->id, strlen(m->id));
 	j->name = xstrdup(name->valuestring);
-	if (cJSON_IsObject(args))
-		j->args = cJSON_Duplicate(args, true);
+	if (cJSON_IsObject(args))	/* taken out of the message, not copied */
+		j->args = cJSON_DetachItemViaPointer(m->params, (cJSON *)args);
 	if (cJSON_IsString(tok) || cJSON_IsNumber(tok))
 		j->progress = raw_token(line, len);
 	j->last_progress = 0;

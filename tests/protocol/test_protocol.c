@@ -1004,6 +1004,78 @@ test_hole_queue_cap_and_eof(void **state)
 	close(fd);
 }
 
+/* Peak resident memory of a live process, in KiB (VmHWM), or -1. */
+static long
+peak_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kib = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Fourth adversarial pass: the queue cap counted request lines, but a
+ * waiting job keeps its parsed arguments, about 40 times a line of small
+ * numbers (15 such 4 MiB lines took 2.6 GB).  Now the parsed size counts:
+ * with one call hanging and one waiting, 1 MiB lines of 500,000 numbers
+ * (some 40 MB parsed each) are turned away, and memory stays bounded.
+ */
+static void
+test_hole_queue_memory(void **state)
+{
+	int fd, port = blackhole(&fd);
+	char *path, *line, *l;
+	struct h_proc *h = start_hole(port, 30, &path);
+	size_t i, n = 1u << 20, k;
+	int busy = 0;
+	long kib;
+
+	(void)state;
+	h_initialize(h, NULL);
+	h_send(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+	    "{\"name\":\"list_customer_tables\"}}");
+	usleep(300000);
+	line = malloc(n + 256);
+	assert_non_null(line);
+	for (i = 0; i < 14; i++) {
+		k = (size_t)snprintf(line, 256, "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":"
+		    "\"tools/call\",\"params\":{\"name\":\"list_customer_tables\",\"arguments\":"
+		    "{\"x\":[0", i + 10);
+		while (k + 2 < n) {
+			line[k++] = ',';
+			line[k++] = '0';
+		}
+		memcpy(line + k, "]}}}", 5);
+		h_send(h, line);
+	}
+	free(line);
+	/* the first waits behind the hanging call; the other 13 are turned away */
+	while (busy < 13 && (l = h_read_line(h, 10000)) != NULL) {
+		if (strstr(l, "\"code\":-32000") == NULL)
+			fail_msg("expected a busy error, got %.200s", l);
+		busy++;
+		free(l);
+	}
+	assert_int_equal(busy, 13);
+	kib = peak_kib(h->pid);
+	if (kib < 0 || kib > 250 * 1024)
+		fail_msg("peak RSS %ld KiB with 14 big calls sent", kib);
+	h_close_stdin(h);
+	assert_int_equal(h_wait(h, 10000), 0);
+	unlink(path);
+	free(path);
+	close(fd);
+}
+
 /* Bytes that are not UTF-8 never come back raw; a lone surrogate keeps its id. */
 static void
 test_bad_text(void **state)
@@ -1316,6 +1388,7 @@ main(void)
 		cmocka_unit_test_teardown(test_cli_usage_errors, teardown),
 		cmocka_unit_test_teardown(test_hole_cancel_other_id, teardown),
 		cmocka_unit_test_teardown(test_hole_queue_cap_and_eof, teardown),
+		cmocka_unit_test_teardown(test_hole_queue_memory, teardown),
 		cmocka_unit_test_teardown(test_bad_text, teardown),
 		cmocka_unit_test_teardown(test_instructions_tenant_tools, teardown),
 		cmocka_unit_test_teardown(test_cli_unknown_tenant, teardown),
