@@ -716,6 +716,11 @@ handle_line(struct server *srv, const char *line, size_t len)
 {
 	struct mcp_msg m;
 
+	/* A byte order mark some writers put first (RFC 8259 lets a parser skip it). */
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
 	mcp_parse(line, len, &m);
 	switch (m.kind) {
 	case MCP_K_ERROR:
@@ -758,11 +763,14 @@ read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 		if (over)
 			continue;
 		if (n + 1 >= *cap) {
-			if (*cap >= MCP_MAX_INPUT_LINE) {
+			/* room for MCP_MAX_INPUT_LINE bytes, a CR and the NUL */
+			if (*cap >= MCP_MAX_INPUT_LINE + 2) {
 				over = true;
 				continue;
 			}
 			*cap = *cap ? *cap * 2 : 4096;
+			if (*cap > MCP_MAX_INPUT_LINE + 2)
+				*cap = MCP_MAX_INPUT_LINE + 2;
 			*buf = xrealloc(*buf, *cap);
 		}
 		(*buf)[n++] = (char)c;
@@ -770,10 +778,10 @@ read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 	funlockfile(in);
 	if (c == EOF && n == 0 && !over)
 		return 0;
-	if (over)
-		return 2;
 	if (n > 0 && (*buf)[n - 1] == '\r')
 		n--;
+	if (over || n > MCP_MAX_INPUT_LINE)
+		return 2;
 	(*buf)[n] = '\0';
 	*len = n;
 	return 1;
@@ -851,10 +859,15 @@ settle(struct server *srv)
 	pthread_mutex_unlock(&srv->q_lock);
 	if (done)
 		return;
-	fprintf(stderr, "saia-mcp: end of input; the database does not answer, exiting"
-	    " without waiting for it\n");
-	pthread_mutex_lock(&srv->out_lock);
-	fflush(srv->out);
+	fprintf(stderr, "saia-mcp: end of input; the database (or the client reading our"
+	    " output) does not answer, exiting without waiting for it\n");
+	/*
+	 * Flush what is written, unless a writer holds the lock: then stdout
+	 * is full and nobody reads it, and waiting would never end.
+	 */
+	deadline_in(&deadline, 200);
+	if (pthread_mutex_timedlock(&srv->out_lock, &deadline) == 0)
+		fflush(srv->out);
 	_exit(0);
 }
 

@@ -438,13 +438,13 @@ tools_call(struct tools *reg, const char *name, const cJSON *args,
 
 	memset(&err, 0, sizeof(err));
 	if (ctx != NULL && ctx->arg_bad == 1) {
-		tool_err_set(&err, TOOL_E_INVALID, "an argument holds a NUL character (\\u0000);"
-		    " no table name, search term or value here can contain one");
+		tool_err_set(&err, TOOL_E_INVALID, "the request holds a NUL character (\\u0000)"
+		    " in a string; no table name, search term or value here can contain one");
 		rc = -1;
 	} else if (ctx != NULL && ctx->arg_bad != 0) {
-		tool_err_set(&err, TOOL_E_INVALID, "an argument holds a lone UTF-16 surrogate"
-		    " escape (\\ud800-\\udfff without its pair), which is not a character;"
-		    " send the whole character or leave it out");
+		tool_err_set(&err, TOOL_E_INVALID, "the request holds a lone UTF-16 surrogate"
+		    " escape (\\ud800-\\udfff without its pair) in a string, which is not a"
+		    " character; send the whole character or leave it out");
 		rc = -1;
 	} else if (check_args(e->input, args, &err) != 0) {
 		rc = -1;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -60,7 +61,8 @@ struct tool_db {
 	bool foreign_sql;	/* the statement now run is not ours: use dbs */
 };
 
-#define MAX_DBS 100000		/* more than this: the rest is left to the FROM-list reading */
+#define MAX_DBS 100000
+#define CANCEL_TRIES 20		/* KILL QUERY connects tried for one cancel */		/* more than this: the rest is left to the FROM-list reading */
 
 static void
 dbs_free(struct tool_db *db)
@@ -288,8 +290,8 @@ fail:
 	return -1;
 }
 
-/* KILL QUERY id on a short-lived side connection. */
-static void
+/* KILL QUERY id on a short-lived side connection; -1 when it could not connect. */
+static int
 kill_query(const struct tenant *t, unsigned long id)
 {
 	struct tool_err err;
@@ -297,14 +299,15 @@ kill_query(const struct tenant *t, unsigned long id)
 	char sql[64];
 
 	if ((side = db_open(t, 5, &err)) == NULL) {
-		fprintf(stderr, "saia-mcp: cannot cancel: %s\n", err.msg);
-		return;
+		fprintf(stderr, "saia-mcp: cannot cancel yet: %s\n", err.msg);
+		return -1;
 	}
 	snprintf(sql, sizeof(sql), "KILL QUERY %lu", id);
 	if (mysql_query(side, sql) != 0 && mysql_errno(side) != 1094 /* unknown thread */)
 		fprintf(stderr, "saia-mcp: KILL QUERY failed: %u %s\n", mysql_errno(side),
 		    mysql_error(side));
 	mysql_close(side);
+	return 0;
 }
 
 unsigned long
@@ -327,12 +330,21 @@ void
 tool_db_cancel(struct tool_db *db, unsigned long token)
 {
 	unsigned long id;
+	int tries;
 
-	pthread_mutex_lock(&db->lock);
-	id = db->running && db->seq == token && db->conn != NULL ? db->thread_id : 0;
-	pthread_mutex_unlock(&db->lock);
-	if (id != 0)
-		kill_query(db->t, id);
+	/*
+	 * A database that does not take connections for a moment (paused,
+	 * overloaded) must not lose the cancel: try again while the statement
+	 * still runs, up to CANCEL_TRIES times.
+	 */
+	for (tries = 0; tries < CANCEL_TRIES; tries++) {
+		pthread_mutex_lock(&db->lock);
+		id = db->running && db->seq == token && db->conn != NULL ? db->thread_id : 0;
+		pthread_mutex_unlock(&db->lock);
+		if (id == 0 || kill_query(db->t, id) == 0)
+			return;
+		usleep(250000);
+	}
 }
 
 static void

@@ -453,6 +453,55 @@ test_huge_line(void **state)
 	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
 }
 
+/*
+ * The line limit is exact (fourth adversarial pass: a line of exactly
+ * 4 MiB was refused): 4 MiB of text is read, with LF or CRLF; one byte
+ * more is -32600.  A byte order mark before a message is skipped.
+ */
+static void
+test_line_limit_edges(void **state)
+{
+	const size_t limit = 4u << 20;
+	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\",\"params\":{\"x\":\"";
+	static const char tail[] = "\"}}";
+	static const struct {
+		size_t text;	/* bytes before the end of line */
+		const char *eol;
+		bool ok;
+	} c[] = {
+		{ 4u << 20, "\n", true },
+		{ 4u << 20, "\r\n", true },
+		{ (4u << 20) + 1, "\n", false },
+		{ (4u << 20) - 1, "\r\n", true },
+	};
+	struct h_proc *h = start(NULL);
+	char *big = malloc(limit + 8);
+	size_t i, n;
+	cJSON *r;
+
+	(void)state;
+	assert_non_null(big);
+	h_initialize(h, NULL);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		n = c[i].text;
+		memset(big, 'c', n);
+		memcpy(big, head, sizeof(head) - 1);
+		memcpy(big + n - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
+		memcpy(big + n, c[i].eol, strlen(c[i].eol));
+		h_send_raw(h, big, n + strlen(c[i].eol));
+		r = h_recv(h);
+		if ((cJSON_GetObjectItemCaseSensitive(r, "result") != NULL) != c[i].ok)
+			fail_msg("case %zu (%zu bytes): %.200s", i, n, h->last);
+		cJSON_Delete(r);
+	}
+	free(big);
+	r = h_request(h, "\xef\xbb\xbf{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}");
+	assert_non_null(cJSON_GetObjectItemCaseSensitive(r, "result"));
+	assert_raw_id(h->last, "8");
+	cJSON_Delete(r);
+	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);
+}
+
 /* A long line that is still under the limit is read whole. */
 static void
 test_long_line_under_limit(void **state)
@@ -1373,6 +1422,7 @@ main(void)
 		cmocka_unit_test_teardown(test_crlf_and_blank_lines, teardown),
 		cmocka_unit_test_teardown(test_blank_first_line, teardown),
 		cmocka_unit_test_teardown(test_huge_line, teardown),
+		cmocka_unit_test_teardown(test_line_limit_edges, teardown),
 		cmocka_unit_test_teardown(test_long_line_under_limit, teardown),
 		cmocka_unit_test_teardown(test_eof_exits_zero, teardown),
 		cmocka_unit_test_teardown(test_eof_before_anything, teardown),
