@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,11 +384,24 @@ err_from_stmt(struct tool_db *db, MYSQL_STMT *st, struct tool_err *err)
 }
 
 /*
+ * Has the server closed this idle connection (or sent something unasked,
+ * such as the error packet of KILL CONNECTION)?  Nothing may be waiting to
+ * be read between statements; one poll, no round trip.
+ */
+static bool
+peer_closed(MYSQL *m)
+{
+	struct pollfd p = { .fd = (int)mysql_get_socket(m), .events = POLLIN };
+
+	return p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/*
  * The guard's verdict on sql.  *user_functions gets the number of calls let
  * through only because the tenant lists them (allowed_functions).
  */
 static int
-guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
+guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions, unsigned *params,
     struct tool_err *err)
 {
 	struct guard_opts go = {
@@ -402,6 +416,7 @@ guard_pass(struct tool_db *db, const char *sql, unsigned *user_functions,
 
 	if (guard_check(sql, strlen(sql), &go, &gr) == 0) {
 		*user_functions = gr.user_functions;
+		*params = gr.params;
 		return 0;
 	}
 	guard_explain(&gr, why, sizeof(why));
@@ -424,11 +439,18 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 	char *text = NULL;	/* what is sent: sql behind the settings prefix */
 	my_bool null_flag = 1;
 	bool executed = false;
+	unsigned marks = 0;	/* the guard's count of '?' */
 	int attempt;
 	size_t i;
 
-	if (guard_pass(db, sql, user_functions, err) != 0)
+	if (guard_pass(db, sql, user_functions, &marks, err) != 0)
 		return NULL;
+	/* Before binding: the library reads one bind per '?'. */
+	if (marks != n) {
+		tool_err_set(err, TOOL_E_INVALID,
+		    "the statement has %u '?' placeholders but %zu values were given", marks, n);
+		return NULL;
+	}
 	if (n > 0) {
 		pb = xcalloc(n, sizeof(*pb));
 		for (i = 0; i < n; i++) {
@@ -461,10 +483,18 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			tool_err_set(err, TOOL_E_CANCELLED, "cancelled by the client");
 			break;
 		}
+		/*
+		 * A connection the server closed while idle (KILL CONNECTION, a
+		 * restart, wait_timeout) is replaced before anything is sent, so
+		 * that a lost connection later always means the statement may
+		 * have run.
+		 */
+		if (db->conn != NULL && peer_closed(db->conn))
+			db_close(db);
 		if (tool_db_connect(db, err) != 0)
 			break;
 		/* Connecting read the account's databases: judge again with them. */
-		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, err) != 0)
+		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, &marks, err) != 0)
 			break;
 		if ((st = mysql_stmt_init(db->conn)) == NULL) {
 			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),
@@ -494,9 +524,23 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			memcpy(text, db->prefix, pl);
 			memcpy(text + pl, sql, sl + 1);
 		}
-		if (mysql_stmt_prepare(st, text, strlen(text)) == 0 &&
+		if (db->mariadb) {
+			/*
+			 * MariaDB takes the prepare and the execute in one round
+			 * trip (COM_STMT_PREPARE, then COM_STMT_EXECUTE of statement
+			 * -1); the parameters are bound first, by the guard's count.
+			 */
+			unsigned int pc = (unsigned int)n;
+
+			if (mysql_stmt_attr_set(st, STMT_ATTR_PREBIND_PARAMS, &pc) != 0 ||
+			    (n > 0 && mysql_stmt_bind_param(st, pb) != 0)) {
+				err_from_stmt(db, st, err);
+				mysql_stmt_close(st);
+				st = NULL;
+				break;
+			}
+		} else if (mysql_stmt_prepare(st, text, strlen(text)) == 0 &&
 		    mysql_stmt_param_count(st) != n) {
-			/* Before binding: the library reads one bind per '?'. */
 			tool_err_set(err, TOOL_E_INVALID,
 			    "the statement has %lu '?' placeholders but %zu values were given",
 			    mysql_stmt_param_count(st), n);
@@ -504,7 +548,8 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			st = NULL;
 			break;
 		}
-		if (mysql_stmt_errno(st) == 0 && (n == 0 || mysql_stmt_bind_param(st, pb) == 0)) {
+		if (db->mariadb || (mysql_stmt_errno(st) == 0 &&
+		    (n == 0 || mysql_stmt_bind_param(st, pb) == 0))) {
 			set_running(db, true);
 			/*
 			 * A cancel that came before `running` was set had nothing
@@ -518,7 +563,8 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 				break;
 			}
 			executed = true;
-			if (mysql_stmt_execute(st) == 0)
+			if ((db->mariadb ? mariadb_stmt_execute_direct(st, text, strlen(text)) :
+			    mysql_stmt_execute(st)) == 0)
 				goto out;	/* running stays true while rows stream */
 			set_running(db, false);
 		}
