@@ -1116,8 +1116,12 @@ test_hole_queue_memory(void **state)
 	}
 	assert_int_equal(busy, 13);
 	kib = peak_kib(h->pid);
+#if defined(__SANITIZE_ADDRESS__)
+	(void)kib;	/* ASan keeps freed memory in quarantine: RSS says nothing here */
+#else
 	if (kib < 0 || kib > 250 * 1024)
 		fail_msg("peak RSS %ld KiB with 14 big calls sent", kib);
+#endif
 	h_close_stdin(h);
 	assert_int_equal(h_wait(h, 10000), 0);
 	unlink(path);
