@@ -497,6 +497,12 @@ tools_cancel(struct tools *reg, unsigned long token)
 	tool_db_cancel(reg->db, token);
 }
 
+void
+tools_drop_session(struct tools *reg)
+{
+	tool_db_drop(reg->db);
+}
+
 /* For tools_check() in tool_schema.c: the registry's session. */
 struct tool_db *
 tools_db_for_check(struct tools *reg)

@@ -81,6 +81,8 @@ enum tool_status tools_call(struct tools *reg, const char *name, const cJSON *ar
  */
 unsigned long tools_cancel_token(struct tools *reg);
 void tools_cancel(struct tools *reg, unsigned long token);
+/* Worker thread, after a cancelled call: drop the connection (see tool_db_drop()). */
+void tools_drop_session(struct tools *reg);
 
 void tools_reply_init(struct tool_reply *r);
 void tools_reply_free(struct tool_reply *r);

@@ -311,6 +311,18 @@ kill_query(const struct tenant *t, unsigned long id)
 	return 0;
 }
 
+/*
+ * After a call that was cancelled: drop the connection.  A KILL QUERY for
+ * it may still be on its way (the killer checks, then connects, then
+ * kills); on a new connection, with a new thread id, it cannot reach the
+ * next call's statement.  Worker thread.
+ */
+void
+tool_db_drop(struct tool_db *db)
+{
+	db_close(db);
+}
+
 unsigned long
 tool_db_cancel_token(struct tool_db *db)
 {
@@ -324,8 +336,9 @@ tool_db_cancel_token(struct tool_db *db)
 
 /*
  * KILL QUERY the statement named by token (tool_db_cancel_token() when the
- * cancel came), if it still runs: a later statement, of the next call,
- * is never the one killed, however late this runs.
+ * cancel came), if it still runs.  Between the check and the KILL the
+ * statement may end; the worker then drops the connection of a cancelled
+ * call (tool_db_drop()), so the KILL cannot land on the next call.
  */
 void
 tool_db_cancel(struct tool_db *db, unsigned long token)
@@ -364,7 +377,8 @@ conn_gone(unsigned no)
 {
 	return no == CR_SERVER_GONE_ERROR || no == CR_SERVER_LOST ||
 	    no == CR_CONNECTION_ERROR || no == 1927 /* connection killed */ ||
-	    no == 1053 /* server shutdown */ || no == 4031 /* MySQL: idle disconnect */;
+	    no == 1053 /* server shutdown */ || no == 4031 /* MySQL: idle disconnect */ ||
+	    no == CR_SSL_CONNECTION_ERROR /* a TLS link that broke mid-statement */;
 }
 
 static void

@@ -147,6 +147,7 @@ const struct tenant *tool_db_tenant(const struct tool_db *db);
 const char *tool_db_column_default(struct tool_db *db, const char *raw);
 /* From any thread: KILL QUERY the statement now running, if any. */
 unsigned long tool_db_cancel_token(struct tool_db *db);
+void tool_db_drop(struct tool_db *db);
 void tool_db_cancel(struct tool_db *db, unsigned long token);
 
 /*
