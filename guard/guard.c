@@ -975,15 +975,14 @@ check_qualifier(struct gstate *st, const struct guard_token *q,
 	if (name_is(st, q, "mysql") || name_is(st, q, "sys") ||
 	    name_is(st, q, "performance_schema"))
 		return refuse(st, GUARD_E_SCHEMA, q);
-	if (st->opts != NULL && st->opts->databases != NULL &&
-	    (schema == NULL || !name_is(st, q, schema)))
-		for (i = 0; i < st->opts->n_databases; i++)
-			if (st->opts->databases[i] != NULL &&
-			    !name_is(st, q, "information_schema") &&
-			    name_is(st, q, st->opts->databases[i]))
-				return refuse(st, GUARD_E_SCHEMA, q);
 	if (name_is(st, q, "information_schema"))
 		return check_db(st, q, t);
+	if (st->opts == NULL || st->opts->databases == NULL ||
+	    (schema != NULL && name_is(st, q, schema)))
+		return 0;
+	for (i = 0; i < st->opts->n_databases; i++)
+		if (st->opts->databases[i] != NULL && name_is(st, q, st->opts->databases[i]))
+			return refuse(st, GUARD_E_SCHEMA, q);
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 
+#include "tool.h"	/* enum tool_arg_bad */
+
 struct tools;
 
 #define MCP_LATEST_VERSION "2025-11-25"
@@ -55,19 +57,15 @@ struct mcp_msg {
 	const char *method;	/* NULL unless request or notification */
 	cJSON *params;		/* borrowed from json; NULL when absent */
 	char *id;		/* raw JSON text of the id, owned; NULL when none */
-	/*
-	 * A string in the request cannot be passed on as it was sent:
-	 * MCP_S_NUL, it held \u0000 (cJSON cuts it there); MCP_S_SURROGATE,
-	 * it held a lone UTF-16 surrogate escape (\ud800), which is no
-	 * character (parsed as U+FFFD so that the id can still be answered).
-	 */
-	int bad_string;
+	/* A string that cannot be passed on as it was sent (see enum tool_arg_bad). */
+	enum tool_arg_bad bad_string;
 	int code;		/* for MCP_K_ERROR */
 	const char *message;	/* for MCP_K_ERROR: static, or msgbuf */
 	char msgbuf[160];
 };
 
-enum { MCP_S_OK, MCP_S_NUL, MCP_S_SURROGATE };
+/* Is s[0..n) the JSON text of an integer (digits, a leading '-')? */
+bool mcp_integer_text(const char *s, size_t n);
 
 /* Classify one line (without its newline).  Always fills m. */
 void mcp_parse(const char *line, size_t len, struct mcp_msg *m);

@@ -242,6 +242,19 @@ progress_cb(struct tool_ctx *ctx, double progress, const char *message)
 	pthread_mutex_unlock(&j->srv->q_lock);
 }
 
+/* d = now + ms, for pthread_cond_timedwait() (CLOCK_REALTIME). */
+static void
+deadline_in(struct timespec *d, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (ms % 1000) * 1000000L;
+	if (d->tv_nsec >= 1000000000L) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000L;
+	}
+}
+
 /*
  * The heartbeat thread: a statement that computes for a long time before
  * its first row (a big COUNT, a sort) sends no row reports, and clients
@@ -268,12 +281,7 @@ ticker_main(void *arg)
 			    (now_ms() - j->started_ms) / 1000, j->rows);
 			send_progress(j, msg);
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 250 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		deadline_in(&until, 250);
 		pthread_cond_timedwait(&srv->tick_cond, &srv->q_lock, &until);
 	}
 	pthread_mutex_unlock(&srv->q_lock);
@@ -332,8 +340,6 @@ id_key(const cJSON *v, const char *raw, size_t n)
 {
 	char buf[64];
 	char *k;
-	size_t i;
-	bool digits = raw != NULL && n > 0;
 
 	if (cJSON_IsString(v)) {
 		k = xmalloc(strlen(v->valuestring) + 3);
@@ -344,9 +350,7 @@ id_key(const cJSON *v, const char *raw, size_t n)
 	}
 	if (!cJSON_IsNumber(v))
 		return NULL;
-	for (i = 0; digits && i < n; i++)
-		digits = (raw[i] >= '0' && raw[i] <= '9') || (i == 0 && raw[i] == '-' && n > 1);
-	if (digits) {
+	if (raw != NULL && mcp_integer_text(raw, n)) {
 		k = xmalloc(n + 3);
 		memcpy(k, "n:", 2);
 		memcpy(k + 2, raw, n);
@@ -598,25 +602,12 @@ cancel_request(struct server *srv, const cJSON *params, const char *line, size_t
 
 /* ---- requests ---- */
 
-static bool
-advertised(const struct server *srv, const char *name)
-{
-	const char *const *names;
-	size_t i, n;
-
-	names = tools_names(srv->tools, &n);
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
-}
-
 /*
  * initialize's instructions, as a JSON string: they name only tools this
  * tenant advertises, so a model is never sent to a tool it cannot call.
  */
 static void
-instructions(const struct server *srv, struct tbuf *b)
+instructions(struct server *srv, struct tbuf *b)
 {
 	static const char *const start[] = { "get_database_overview",
 	    "list_customer_tables", "get_comprehensive_database_overview" };
@@ -625,20 +616,20 @@ instructions(const struct server *srv, struct tbuf *b)
 	size_t i;
 
 	for (i = 0; i < sizeof(start) / sizeof(start[0]) && first == NULL; i++)
-		if (advertised(srv, start[i]))
+		if (tool_enabled(srv, start[i]))
 			first = start[i];
 	tbuf_init(&t, 0);
 	tbuf_puts(&t, "Read-only access to one customer's MySQL/MariaDB database. "
 	    "Nothing can be written.");
 	if (first != NULL) {
 		tbuf_printf(&t, " Start with %s", first);
-		if (advertised(srv, "describe_customer_table"))
-			tbuf_puts(&t, advertised(srv, "get_customer_table_sample") ?
+		if (tool_enabled(srv, "describe_customer_table"))
+			tbuf_puts(&t, tool_enabled(srv, "get_customer_table_sample") ?
 			    ", then describe_customer_table before get_customer_table_sample" :
 			    ", then describe_customer_table");
 		tbuf_putc(&t, '.');
 	}
-	if (advertised(srv, "execute_safe_query"))
+	if (tool_enabled(srv, "execute_safe_query"))
 		tbuf_puts(&t, " execute_safe_query takes one SELECT, SHOW, DESCRIBE or EXPLAIN"
 		    " with ? placeholders for values.");
 	tbuf_puts(&t, " Results are capped; truncated:true means more rows exist.");
@@ -807,18 +798,6 @@ blank(const char *s, size_t n)
 	return true;
 }
 
-static void
-deadline_in(struct timespec *d, long ms)
-{
-	clock_gettime(CLOCK_REALTIME, d);
-	d->tv_sec += ms / 1000;
-	d->tv_nsec += (ms % 1000) * 1000000L;
-	if (d->tv_nsec >= 1000000000L) {
-		d->tv_sec++;
-		d->tv_nsec -= 1000000000L;
-	}
-}
-
 /* End of input: let running work finish for a moment, then stop it. */
 static void
 drain(struct server *srv)
@@ -853,6 +832,13 @@ drain(struct server *srv)
  * stdout flushed, without joining them (end of input must end the process
  * promptly: CONTRACT 8).
  */
+/* Under q_lock: the worker has ended and no kill is waiting or running. */
+static bool
+settled(const struct server *srv)
+{
+	return srv->worker_done && !srv->kill_busy && !srv->kill_pending;
+}
+
 static void
 settle(struct server *srv)
 {
@@ -861,10 +847,10 @@ settle(struct server *srv)
 
 	deadline_in(&deadline, MCP_EOF_GRACE_MS);
 	pthread_mutex_lock(&srv->q_lock);
-	while (!(srv->worker_done && !srv->kill_busy && !srv->kill_pending))
+	while (!settled(srv))
 		if (pthread_cond_timedwait(&srv->idle_cond, &srv->q_lock, &deadline) == ETIMEDOUT)
 			break;
-	done = srv->worker_done && !srv->kill_busy && !srv->kill_pending;
+	done = settled(srv);
 	pthread_mutex_unlock(&srv->q_lock);
 	if (done)
 		return;

@@ -210,13 +210,39 @@ hex4(const char *s)
 	return v;
 }
 
+enum { U_CHAR, U_NUL, U_LONE };
+
+/*
+ * The escape at s[i] ('\\'): *n gets its length (2, 6 for \uXXXX, 12 for a
+ * surrogate pair); returns U_NUL for \u0000, U_LONE for a surrogate without
+ * its pair, else U_CHAR.
+ */
+static int
+u_escape(const char *s, size_t i, size_t len, size_t *n)
+{
+	long v, w;
+
+	*n = 2;
+	if (s[i + 1] != 'u' || i + 6 > len || (v = hex4(s + i + 2)) < 0)
+		return U_CHAR;
+	*n = 6;
+	if (v == 0)
+		return U_NUL;
+	if (v >= 0xd800 && v <= 0xdbff && i + 12 <= len && s[i + 6] == '\\' &&
+	    s[i + 7] == 'u' && (w = hex4(s + i + 8)) >= 0xdc00 && w <= 0xdfff) {
+		*n = 12;
+		return U_CHAR;
+	}
+	return v >= 0xd800 && v <= 0xdfff ? U_LONE : U_CHAR;
+}
+
 /*
  * What cJSON lets through and the JSON text rules (RFC 8259) do not: bytes
  * that are not UTF-8 (they would be echoed raw in an id or a progress
  * token), raw control characters in strings (a raw NUL cuts a string
  * silently).  Returns 0, or -1 with m set to a parse error.  Also finds
- * the escapes cJSON cannot keep: \u0000 (m->bad_string = MCP_S_NUL) and
- * lone surrogates (MCP_S_SURROGATE; *lone gets how many there are, and
+ * the escapes cJSON cannot keep: \u0000 (m->bad_string = TOOL_ARG_NUL) and
+ * lone surrogates (TOOL_ARG_SURROGATE; *lone gets how many there are, and
  * the caller parses a copy with each one replaced by \ufffd).
  */
 static int
@@ -225,7 +251,6 @@ text_check(const char *line, size_t len, struct mcp_msg *m, size_t *lone)
 	const unsigned char *s = (const unsigned char *)line;
 	bool in_string = false;
 	size_t i, n;
-	long v, w;
 
 	*lone = 0;
 	for (i = 0; i < len; i += n) {
@@ -252,22 +277,10 @@ text_check(const char *line, size_t len, struct mcp_msg *m, size_t *lone)
 		if (s[i] == '"') {
 			in_string = false;
 		} else if (s[i] == '\\' && i + 1 < len) {
-			n = 2;
-			if (s[i + 1] != 'u' || i + 6 > len || (v = hex4(line + i + 2)) < 0)
-				continue;
-			n = 6;
-			if (v == 0) {
-				m->bad_string = MCP_S_NUL;
-			} else if (v >= 0xd800 && v <= 0xdbff) {
-				/* a high surrogate must be followed by a low one */
-				if (i + 12 <= len && s[i + 6] == '\\' && s[i + 7] == 'u' &&
-				    (w = hex4(line + i + 8)) >= 0xdc00 && w <= 0xdfff) {
-					n = 12;
-				} else {
-					(*lone)++;
-				}
-			} else if (v >= 0xdc00 && v <= 0xdfff) {
-				(*lone)++;
+			switch (u_escape(line, i, len, &n)) {
+			case U_NUL: m->bad_string = TOOL_ARG_NUL; break;
+			case U_LONE: (*lone)++; break;
+			default: break;
 			}
 		}
 	}
@@ -282,26 +295,14 @@ static char *
 replace_lone(const char *line, size_t len)
 {
 	char *c = xmalloc(len + 1);
-	size_t i;
-	long v, w;
+	size_t i, n;
 
 	memcpy(c, line, len);
 	c[len] = '\0';
-	for (i = 0; i + 6 <= len; i++) {
-		if (c[i] != '\\')
-			continue;
-		if (c[i + 1] != 'u' || (v = hex4(c + i + 2)) < 0) {
-			i++;	/* \\ and the other two-character escapes */
-			continue;
-		}
-		if (v >= 0xd800 && v <= 0xdbff && i + 12 <= len && c[i + 6] == '\\' &&
-		    c[i + 7] == 'u' && (w = hex4(c + i + 8)) >= 0xdc00 && w <= 0xdfff) {
-			i += 11;
-			continue;
-		}
-		if (v >= 0xd800 && v <= 0xdfff)
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (c[i] == '\\' && i + 1 < len && u_escape(c, i, len, &n) == U_LONE)
 			memcpy(c + i + 2, "fffd", 4);
-		i += 5;
 	}
 	return c;
 }
@@ -341,8 +342,8 @@ dup_key(const cJSON *o)
 
 /* ---- classification ---- */
 
-static bool
-integer_text(const char *s, size_t n)
+bool
+mcp_integer_text(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -375,7 +376,7 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 		m->json = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
 		end = m->json != NULL ? line + (end - copy) : NULL;
 		free(copy);
-		m->bad_string = MCP_S_SURROGATE;
+		m->bad_string = TOOL_ARG_SURROGATE;
 	} else {
 		m->json = cJSON_ParseWithLengthOpts(line, len, &end, 0);
 	}
@@ -411,7 +412,7 @@ mcp_parse(const char *line, size_t len, struct mcp_msg *m)
 	/* The id, kept as raw text when it is a string or an integer. */
 	if (id != NULL && (cJSON_IsString(id) || cJSON_IsNumber(id))) {
 		raw = mcp_raw_member(line, len, "id", &rawlen);
-		if (raw != NULL && (cJSON_IsString(id) || integer_text(raw, rawlen))) {
+		if (raw != NULL && (cJSON_IsString(id) || mcp_integer_text(raw, rawlen))) {
 			m->id = xmalloc(rawlen + 1);
 			memcpy(m->id, raw, rawlen);
 			m->id[rawlen] = '\0';

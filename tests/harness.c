@@ -31,8 +31,8 @@ extern char **environ;
 static struct h_proc *live;	/* every process not yet h_free()d */
 static bool atexit_done;
 
-static long long
-now_ms(void)
+long long
+h_now_ms(void)
 {
 	struct timespec ts;
 
@@ -209,7 +209,7 @@ void
 h_send_raw(struct h_proc *h, const void *data, size_t n)
 {
 	const char *p = data;
-	long long deadline = now_ms() + 60000;	/* 20 MB lines take a moment */
+	long long deadline = h_now_ms() + 60000;	/* 20 MB lines take a moment */
 
 	if (h->in_fd < 0)
 		fail_msg("h_send after stdin was closed");
@@ -218,7 +218,7 @@ h_send_raw(struct h_proc *h, const void *data, size_t n)
 			{ .fd = h->in_fd, .events = POLLOUT },
 			{ .fd = h->out_fd, .events = POLLIN },
 		};
-		long long left = deadline - now_ms();
+		long long left = deadline - h_now_ms();
 		ssize_t w;
 
 		if (left <= 0) {
@@ -278,7 +278,7 @@ take_line(struct h_proc *h, bool partial_ok)
 static bool
 wait_line(struct h_proc *h, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = h_now_ms() + timeout_ms;
 
 	for (;;) {
 		struct pollfd pf = { .fd = h->out_fd, .events = POLLIN };
@@ -288,7 +288,7 @@ wait_line(struct h_proc *h, int timeout_ms)
 			return true;
 		if (h->out_fd < 0)
 			return true;
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - h_now_ms()) <= 0)
 			return false;
 		if (poll(&pf, 1, (int)left) > 0)
 			pump(h);
@@ -322,11 +322,11 @@ h_recv(struct h_proc *h)
 	h->last = line;
 	if (line == NULL) {
 		char *err = h_stderr(h);
-		long long deadline = now_ms() + 2000;
+		long long deadline = h_now_ms() + 2000;
 		int st;
 
 		/* Say how it ended: a crash reads differently from an exit. */
-		while (h->pid > 0 && now_ms() < deadline) {
+		while (h->pid > 0 && h_now_ms() < deadline) {
 			if (waitpid(h->pid, &st, WNOHANG) == h->pid) {
 				h->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 				h->pid = 0;
@@ -423,7 +423,7 @@ h_close_stdin(struct h_proc *h)
 int
 h_wait(struct h_proc *h, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = h_now_ms() + timeout_ms;
 	int st;
 
 	h_close_stdin(h);
@@ -436,7 +436,7 @@ h_wait(struct h_proc *h, int timeout_ms)
 			h->pid = 0;
 			break;
 		}
-		if (now_ms() >= deadline) {
+		if (h_now_ms() >= deadline) {
 			kill_child(h);
 			fail_msg("the server did not exit within %d ms", timeout_ms);
 		}
@@ -451,7 +451,7 @@ h_wait(struct h_proc *h, int timeout_ms)
 	while (h->out_fd >= 0) {
 		struct pollfd pf = { .fd = h->out_fd, .events = POLLIN };
 
-		if (now_ms() >= deadline + 5000)
+		if (h_now_ms() >= deadline + 5000)
 			fail_msg("stdout stayed open after the server exited");
 		if (poll(&pf, 1, 100) > 0)
 			pump(h);

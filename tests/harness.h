@@ -35,6 +35,9 @@ struct h_proc {
 	struct h_proc *next;	/* the harness's list of live processes */
 };
 
+/* A monotonic clock in milliseconds, for deadlines. */
+long long h_now_ms(void);
+
 /* The binary under test ($SAIA_MCP_BIN); fails the test when unset. */
 const char *h_bin(void);
 

@@ -437,11 +437,11 @@ tools_call(struct tools *reg, const char *name, const cJSON *args,
 	reply->truncated = false;
 
 	memset(&err, 0, sizeof(err));
-	if (ctx != NULL && ctx->arg_bad == 1) {
+	if (ctx != NULL && ctx->arg_bad == TOOL_ARG_NUL) {
 		tool_err_set(&err, TOOL_E_INVALID, "the request holds a NUL character (\\u0000)"
 		    " in a string; no table name, search term or value here can contain one");
 		rc = -1;
-	} else if (ctx != NULL && ctx->arg_bad != 0) {
+	} else if (ctx != NULL && ctx->arg_bad == TOOL_ARG_SURROGATE) {
 		tool_err_set(&err, TOOL_E_INVALID, "the request holds a lone UTF-16 surrogate"
 		    " escape (\\ud800-\\udfff without its pair) in a string, which is not a"
 		    " character; send the whole character or leave it out");

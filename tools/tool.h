@@ -21,13 +21,20 @@ struct tenant;
 struct tools;
 
 /* What a running call may ask of the protocol layer.  Owned by mcp/. */
+/* Why a string the client sent could not be kept as sent (mcp_parse() finds it). */
+enum tool_arg_bad {
+	TOOL_ARG_OK,
+	TOOL_ARG_NUL,		/* it held \u0000: cJSON cuts the string there */
+	TOOL_ARG_SURROGATE,	/* a lone UTF-16 surrogate escape, read as U+FFFD */
+};
+
 struct tool_ctx {
 	/* Report progress (rows so far, increasing); may be NULL. */
 	void (*progress)(struct tool_ctx *ctx, double progress, const char *message);
 	/* Set (from another thread) when the client cancelled the call. */
 	_Atomic int cancelled;
-	/* An argument string held \u0000, which the parsed arguments have lost. */
-	int arg_bad;		/* MCP_S_NUL or MCP_S_SURROGATE: a string the client sent was cut or replaced */
+	/* A string in the request that the parsed arguments have lost or changed. */
+	enum tool_arg_bad arg_bad;
 	void *opaque;
 };
 

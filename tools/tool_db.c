@@ -62,8 +62,8 @@ struct tool_db {
 	bool foreign_sql;	/* the statement now run is not ours: use dbs */
 };
 
-#define MAX_DBS 100000
-#define CANCEL_TRIES 20		/* KILL QUERY connects tried for one cancel */		/* more than this: the rest is left to the FROM-list reading */
+#define MAX_DBS 100000		/* more than this: the rest is left to the FROM-list reading */
+#define CANCEL_TRIES 20		/* KILL QUERY connects tried for one cancel */
 
 static void
 dbs_free(struct tool_db *db)
@@ -507,8 +507,9 @@ db_exec(struct tool_db *db, const char *sql, const struct tool_param *params,
 			db_close(db);
 		if (tool_db_connect(db, err) != 0)
 			break;
-		/* Connecting read the account's databases: judge again with them. */
-		if (db->dbs_gen != gen && guard_pass(db, sql, user_functions, &marks, err) != 0)
+		/* Connecting read the account's databases: judge foreign SQL again with them. */
+		if (db->foreign_sql && db->dbs_gen != gen &&
+		    guard_pass(db, sql, user_functions, &marks, err) != 0)
 			break;
 		if ((st = mysql_stmt_init(db->conn)) == NULL) {
 			tool_err_mysql(err, mysql_errno(db->conn), mysql_sqlstate(db->conn),

@@ -166,11 +166,33 @@ conn_facts(struct tool_db *db, struct conn_facts *f, struct tool_err *err)
 	return account_can_write(db, &f->can_write, f->write_what, sizeof(f->write_what), err);
 }
 
+/* The warning for an account that sees other databases, into buf; false when none. */
+static bool
+others_warning(const struct conn_facts *f, char *buf, size_t size)
+{
+	if (*f->others == '\0')
+		return false;
+	snprintf(buf, size, "the account can see other databases: %s; the guard refuses them,"
+	    " but grant it SELECT on %s only", f->others, f->database);
+	return true;
+}
+
+/* One more string in a JSON array being written; *n counts them for the commas. */
+static void
+put_warning(struct tbuf *b, int *n, const char *text)
+{
+	if ((*n)++ > 0)
+		tbuf_putc(b, ',');
+	tbuf_json_cstr(b, text);
+}
+
 static int
 run_test_connection(struct tool_call *c)
 {
 	struct conn_facts f;
 	const struct tenant *t = c->tenant;
+	char w[700];
+	int nw = 0;
 	bool local;
 
 	if (conn_facts(c->db, &f, c->err) != 0)
@@ -189,25 +211,15 @@ run_test_connection(struct tool_call *c)
 	tbuf_json_cstr(c->out, f.tls);
 	tbuf_printf(c->out, ",\"can_write\":%s,\"warnings\":[", f.can_write ? "true" : "false");
 	if (f.can_write) {
-		char w[700];
 		snprintf(w, sizeof(w), "the account can change data (%s); grant it SELECT only",
 		    f.write_what);
-		tbuf_json_cstr(c->out, w);
+		put_warning(c->out, &nw, w);
 	}
-	if (*f.others != '\0') {
-		char w[700];
-		if (f.can_write)
-			tbuf_putc(c->out, ',');
-		snprintf(w, sizeof(w), "the account can see other databases: %s; the guard"
-		    " refuses them, but grant it SELECT on %s only", f.others, f.database);
-		tbuf_json_cstr(c->out, w);
-	}
-	if (strcmp(f.tls, "none") == 0 && !local) {
-		if (f.can_write || *f.others != '\0')
-			tbuf_putc(c->out, ',');
-		tbuf_json_cstr(c->out, "the connection to a remote database is not encrypted;"
+	if (others_warning(&f, w, sizeof(w)))
+		put_warning(c->out, &nw, w);
+	if (strcmp(f.tls, "none") == 0 && !local)
+		put_warning(c->out, &nw, "the connection to a remote database is not encrypted;"
 		    " set ssl_mode: verify_identity");
-	}
 	tbuf_puts(c->out, "]}");
 	return 0;
 }
@@ -241,6 +253,7 @@ tools_check(struct tools *reg, void *fp)
 	struct conn_facts f;
 	struct tool_err err;
 	FILE *out = fp;
+	char w[700];
 
 	if (conn_facts(db, &f, &err) != 0) {
 		fprintf(out, "tenant %s: %s\n", t->name, err.msg);
@@ -253,9 +266,8 @@ tools_check(struct tools *reg, void *fp)
 	fprintf(out, "  tls:       %s\n", f.tls);
 	fprintf(out, "  can write: %s%s%s\n", f.can_write ? "YES: " : "no",
 	    f.can_write ? f.write_what : "", f.can_write ? " (grant SELECT only)" : "");
-	if (*f.others != '\0')
-		fprintf(out, "  warning:   the account can see other databases: %s; the guard"
-		    " refuses them, but grant it SELECT on %s only\n", f.others, f.database);
+	if (others_warning(&f, w, sizeof(w)))
+		fprintf(out, "  warning:   %s\n", w);
 	/* The business tools' schema mapping (tool_mapping.c). */
 	if (tool_map_print(db, out) != 0)
 		return -1;

@@ -41,15 +41,6 @@ static struct {
 
 static long next_id = 1;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static char *
 xstrdup_(const char *s)
 {
@@ -501,15 +492,15 @@ test_hostile_rw(void **state)
 	h = start(fx.config, "rw_full");
 	assert_true(sizeof(hostile) / sizeof(hostile[0]) >= 40);
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
-		long long t0 = now_ms();
+		long long t0 = h_now_ms();
 		cJSON *r = sq(h, hostile[i].sql, NULL, 0);
 
 		expect_error(hostile[i].id, r, "refused:", NULL);
 		/* the refusal names a reason and an offset */
 		if (strstr(h_text(r), "offset") == NULL)
 			fail_msg("%s: no offset in %s", hostile[i].id, h_text(r));
-		if (now_ms() - t0 > 1500)
-			fail_msg("%s took %lld ms", hostile[i].id, now_ms() - t0);
+		if (h_now_ms() - t0 > 1500)
+			fail_msg("%s took %lld ms", hostile[i].id, h_now_ms() - t0);
 		cJSON_Delete(r);
 	}
 	assert_int_equal(h_wait(h, H_TIMEOUT_MS), 0);

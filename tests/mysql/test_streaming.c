@@ -61,15 +61,6 @@ static char why_not[256];
 static char *cfg_path;		/* SAIA_TEST_CONFIG plus stream_big; unlink and free */
 static MYSQL *admin;		/* root over the socket, for the processlist */
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static char *
 slurp(const char *path)
 {
@@ -214,10 +205,10 @@ running(const char *marker)
 static long
 wait_running(const char *marker, long want, int ms)
 {
-	long long deadline = now_ms() + ms;
+	long long deadline = h_now_ms() + ms;
 	long n;
 
-	while ((n = running(marker)) != want && now_ms() < deadline)
+	while ((n = running(marker)) != want && h_now_ms() < deadline)
 		usleep(50 * 1000);
 	return n;
 }
@@ -299,10 +290,10 @@ struct progress {
 static cJSON *
 read_response(struct h_proc *h, long id, int timeout_ms, struct progress *pr)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = h_now_ms() + timeout_ms;
 
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - h_now_ms();
 		const cJSON *rid, *meth;
 		char *line;
 		cJSON *j;
@@ -451,7 +442,7 @@ static void
 ping_within(struct h_proc *h, long id, int ms)
 {
 	char line[128];
-	long long t0 = now_ms();
+	long long t0 = h_now_ms();
 	cJSON *r;
 
 	snprintf(line, sizeof(line), "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"ping\"}", id);
@@ -459,7 +450,7 @@ ping_within(struct h_proc *h, long id, int ms)
 	r = read_response(h, id, ms, NULL);
 	assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(r, "result")));
 	cJSON_Delete(r);
-	assert_true(now_ms() - t0 <= ms);
+	assert_true(h_now_ms() - t0 <= ms);
 }
 
 /* The session still works: a small call answers 180 at once. */
@@ -703,10 +694,10 @@ s08_cancel_at_once(void **state)
 		send_cancel(h, 10);
 		usleep(300 * 1000);
 		assert_int_equal(wait_running("stream_s08", 0, 2000), 0);
-		t0 = now_ms();
+		t0 = h_now_ms();
 		ping_within(h, 11, 2000);
 		next_call_works(h, 12);
-		assert_true(now_ms() - t0 < 3000);
+		assert_true(h_now_ms() - t0 < 3000);
 		assert_false(h_line_within(h, 300));
 		assert_int_equal(h_wait(h, 5000), 0);
 		h_free(h);
@@ -764,9 +755,9 @@ s10_eof_during_query(void **state)
 	h = start("full");
 	send_query(h, 10, SLOW_COUNT("stream_s10"), 0, NULL);
 	assert_int_equal(wait_running("stream_s10", 1, 5000), 1);
-	t0 = now_ms();
+	t0 = h_now_ms();
 	assert_int_equal(h_wait(h, 3000), 0);
-	print_message("S10: exit %lld ms after end of input\n", now_ms() - t0);
+	print_message("S10: exit %lld ms after end of input\n", h_now_ms() - t0);
 	assert_int_equal(wait_running("stream_s10", 0, 2000), 0);
 	rest = h_rest_lines(h, &n);
 	for (i = 0; i < n; i++) {
@@ -816,11 +807,11 @@ s12_timeout(void **state)
 	(void)state;
 	need_db();
 	h = start("slow");
-	t0 = now_ms();
+	t0 = h_now_ms();
 	send_query(h, 1, SLOW_COUNT("stream_s12"), 0, NULL);
 	r = read_response(h, 1, 15000, NULL);
 	t = tool_error(r, h->last);
-	print_message("S12: %lld ms: %s\n", now_ms() - t0, t);
+	print_message("S12: %lld ms: %s\n", h_now_ms() - t0, t);
 	assert_true(strncmp(t, "timeout:", 8) == 0);
 	assert_non_null(strstr(t, "1000 ms"));
 	cJSON_Delete(r);
@@ -870,14 +861,14 @@ s13_connection_killed(void **state)
 		snprintf(sql, sizeof(sql), "KILL %s", row[0]);
 		mysql_free_result(res);
 	}
-	t0 = now_ms();
+	t0 = h_now_ms();
 	if (mysql_query(admin, sql) != 0)
 		fail_msg("%s: %s", sql, mysql_error(admin));
 	r = read_response(h, 1, 8000, NULL);
 	t = tool_error(r, h->last);
-	print_message("S13: %lld ms: %s\n", now_ms() - t0, t);
+	print_message("S13: %lld ms: %s\n", h_now_ms() - t0, t);
 	assert_true(strncmp(t, "unavailable:", 12) == 0);
-	assert_true(now_ms() - t0 < 5000);	/* not a second run to the time limit */
+	assert_true(h_now_ms() - t0 < 5000);	/* not a second run to the time limit */
 	cJSON_Delete(r);
 	assert_int_equal(wait_running("stream_s13", 0, 2000), 0);
 	next_call_works(h, 2);

@@ -966,15 +966,6 @@ start_hole(int port, int connect_timeout_s, char **path)
 	return h_spawn(args, NULL);
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Third adversarial pass: a cancel for a large id one past the running
  * call's did not leave it alone (ids were compared as doubles); ping is
@@ -1043,11 +1034,11 @@ test_hole_queue_cap_and_eof(void **state)
 	assert_int_equal(busy, 43);
 	if (h_line_within(h, 300))
 		fail_msg("a 44th answer: %s", h->buf);
-	t0 = mono_ms();
+	t0 = h_now_ms();
 	h_close_stdin(h);
 	assert_int_equal(h_wait(h, 10000), 0);
-	if (mono_ms() - t0 > 6000)
-		fail_msg("end of input took %lld ms with a hanging database", mono_ms() - t0);
+	if (h_now_ms() - t0 > 6000)
+		fail_msg("end of input took %lld ms with a hanging database", h_now_ms() - t0);
 	unlink(path);
 	free(path);
 	close(fd);

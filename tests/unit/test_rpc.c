@@ -179,19 +179,19 @@ test_bad_strings(void **state)
 {
 	static const struct {
 		const char *line;
-		int bad;
+		enum tool_arg_bad bad;
 	} c[] = {
-		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", MCP_S_OK },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", TOOL_ARG_OK },
 		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"x\\u0000y\"}}",
-		    MCP_S_NUL },
+		    TOOL_ARG_NUL },
 		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\ud800\"}}",
-		    MCP_S_SURROGATE },
+		    TOOL_ARG_SURROGATE },
 		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\udc00x\"}}",
-		    MCP_S_SURROGATE },
+		    TOOL_ARG_SURROGATE },
 		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\ud83d\\ude9a\"}}",
-		    MCP_S_OK },	/* a pair: 🚚 */
+		    TOOL_ARG_OK },	/* a pair: 🚚 */
 		{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{\"a\":\"\\\\ud800\"}}",
-		    MCP_S_OK },	/* an escaped backslash, then text */
+		    TOOL_ARG_OK },	/* an escaped backslash, then text */
 	};
 	static const char raw_nul[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":"
 	    "{\"a\":\"x\0y\"}}";
@@ -204,7 +204,7 @@ test_bad_strings(void **state)
 		if (m.kind != MCP_K_REQUEST || m.bad_string != c[i].bad)
 			fail_msg("case %zu: kind %d bad_string %d, expected request, %d", i, m.kind,
 			    m.bad_string, c[i].bad);
-		if (c[i].bad == MCP_S_SURROGATE) {
+		if (c[i].bad == TOOL_ARG_SURROGATE) {
 			const cJSON *a = cJSON_GetObjectItem(m.params, "a");
 			assert_non_null(strstr(a->valuestring, "\xef\xbf\xbd"));	/* U+FFFD */
 		}
